@@ -1,0 +1,1 @@
+"""Staff screens for consents arrive with the issue that builds it."""

@@ -1,0 +1,50 @@
+from django.db import connection
+from django.http import JsonResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from mint_shop.celery import app as celery_app
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_root(request, format=None):
+    return Response(
+        {
+            "me": reverse("customers:me", request=request, format=format),
+            "products": reverse("catalogue:product-list", request=request, format=format),
+            "staff_outbox": reverse("notifications:staff-message-list", request=request, format=format),
+            "schema": reverse("schema", request=request, format=format),
+            "docs": reverse("docs", request=request, format=format),
+        }
+    )
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+def healthz(request):
+    """Liveness for the load balancer: the database and the broker, each ok or down."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    body["broker_url"] = celery_app.conf.broker_url.split("@")[-1]  # never the password
+    return JsonResponse(body, status=200 if all(checks.values()) else 503)

@@ -1,0 +1,82 @@
+"""Load the demo data `make run` shows: a catalogue, a few customers, one login per staff role.
+
+Running it again changes nothing: every row is found by its natural key first.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from catalogue.models import Product, Range
+from customers.models import Customer, User
+from mint_shop.roles import ROLE_PERMISSIONS
+
+DEMO_PASSWORD = "mint-demo-password"  # for the demo only; obviously not a real secret
+
+RANGES = {
+    "gifts": "Coin-inspired gifts",
+    "commemorative": "Commemorative collectable coins",
+    "bullion": "Bullion",
+    "medals": "Medals",
+}
+
+# sku, name, range, price in pence (VAT included), stock, mintage
+PRODUCTS = [
+    ("GIFT-CUFF-01", "Sovereign cufflinks", "gifts", 4500, 200, None),
+    ("GIFT-BOX-02", "Keepsake coin box", "gifts", 2500, 500, None),
+    ("COMM-CORON-50P", "Coronation 50p brilliant uncirculated", "commemorative", 1300, 10000, 50000),
+    ("COMM-PROOF-5", "£5 silver proof, limited edition", "commemorative", 9500, 5000, 5000),
+    ("BULL-SOV-1", "Gold sovereign bullion coin", "bullion", 52000, 300, None),
+    ("BULL-BRIT-1OZ", "Britannia 1oz silver bullion", "bullion", 3600, 1000, None),
+    ("MEDAL-NHS", "NHS service medal", "medals", 6000, 150, 1000),
+]
+
+CUSTOMERS = [
+    ("Ada", "Lovelace", "ada@example.com", dt.date(1985, 12, 10), "+447700900001", "SW1A 1AA"),
+    ("Isambard", "Brunel", "isambard@example.com", dt.date(1970, 4, 9), "+447700900002", "BS1 6QH"),
+    ("Mary", "Seacole", "mary@example.com", dt.date(1992, 11, 23), "+447700900003", "EC1A 1BB"),
+    ("Alan", "Turing", "alan@example.com", dt.date(1960, 6, 23), "+447700900004", "M1 1AE"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load idempotent demo data and print the staff logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ranges = {
+            code: Range.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in RANGES.items()
+        }
+        for sku, name, range_code, price, stock, mintage in PRODUCTS:
+            Product.objects.get_or_create(
+                sku=sku,
+                defaults={
+                    "name": name, "range": ranges[range_code], "price_pence": price, "stock": stock, "mintage": mintage
+                },
+            )
+        for first, last, email, born, phone, postcode in CUSTOMERS:
+            user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            Customer.objects.get_or_create(
+                email=email,
+                defaults={"user": user, "first_name": first, "last_name": last, "date_of_birth": born,
+                          "phone": phone, "postcode": postcode},
+            )
+        logins = []
+        for role in ROLE_PERMISSIONS:
+            username = role.replace("_", "-")
+            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
+            logins.append((role, username))
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Staff logins (password for all: {DEMO_PASSWORD}):"))
+        for role, username in logins:
+            self.stdout.write(f"  {role:<17} {username}")
+        self.stdout.write(f"  customers: {', '.join(c[2] for c in CUSTOMERS)} (same password)")

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mint_shop.api.views import api_root, healthz
+
+admin.site.site_header = "Mint back office"
+admin.site.site_title = "Mint back office"
+
+api_v1 = [
+    path("", api_root, name="api-root"),
+    path("", include("customers.api.urls")),
+    path("", include("catalogue.api.urls")),
+    path("", include("notifications.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,1 @@
+"""Reads for orders, shaped for their callers."""

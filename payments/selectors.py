@@ -1,0 +1,1 @@
+"""Reads for payments, shaped for their callers."""

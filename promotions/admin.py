@@ -1,0 +1,1 @@
+"""Staff screens for promotions arrive with the issue that builds it."""

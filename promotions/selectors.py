@@ -1,0 +1,1 @@
+"""Reads for promotions, shaped for their callers."""

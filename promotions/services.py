@@ -1,0 +1,1 @@
+"""Writes for promotions: one public function per use case, keyword-only arguments, one transaction."""

@@ -1,0 +1,122 @@
+"""Fixtures every test can use: eager Celery, service detection, localstripe, role users."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from mint_shop.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("@")[-1]
+    return [
+        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or database['NAME']}",
+        f"broker: {broker}; REQUIRE_SERVICES={'1' if REQUIRE_SERVICES else '0'}",
+    ]
+
+
+def service_missing(reason: str):
+    """A test that needs an absent service skips, unless CI demands every service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_eager():
+    """Unit tests run tasks in-process; integration tests start a real worker instead."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+class LocalStripe:
+    """A localstripe process on a free port, which can be stopped and started again."""
+
+    def __init__(self, executable: str):
+        self.executable = executable
+        self.port = _free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.executable, "--port", str(self.port), "--from-scratch"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not _wait_for_port(self.port, 15):
+            self.stop()
+            raise RuntimeError("localstripe did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def localstripe_server():
+    executable = shutil.which("localstripe") or str(Path(sys.executable).parent / "localstripe")
+    if not Path(executable).exists():
+        service_missing("localstripe is not installed")
+    server = LocalStripe(executable)
+    try:
+        server.start()
+    except RuntimeError as exc:
+        service_missing(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def localstripe(localstripe_server, settings):
+    """Point the stripe SDK (through payments.gateway) at the running localstripe."""
+    if localstripe_server.process is None:
+        localstripe_server.start()
+    settings.STRIPE_API_BASE = localstripe_server.url
+    settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+    return localstripe_server
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """Make a staff user in one of the role groups of mint_shop/roles.py."""
+    from django.contrib.auth.models import Group
+
+    def make(role: str):
+        user = django_user_model.objects.create_user(username=f"{role}-user", password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make

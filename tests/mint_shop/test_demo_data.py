@@ -1,0 +1,20 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from catalogue.models import Product, Range
+from customers.models import Customer, User
+
+
+@pytest.mark.django_db
+def test_demo_data_covers_every_range_and_role_and_running_it_twice_adds_nothing():
+    call_command("demo_data", stdout=io.StringIO())
+    counts = (Range.objects.count(), Product.objects.count(), Customer.objects.count(), User.objects.count())
+    call_command("demo_data", stdout=io.StringIO())
+    assert (Range.objects.count(), Product.objects.count(), Customer.objects.count(), User.objects.count()) == counts
+    assert set(Range.objects.values_list("code", flat=True)) == {"gifts", "commemorative", "bullion", "medals"}
+    assert all(Product.objects.filter(range__code=code).exists() for code in ("gifts", "bullion", "medals"))
+    staff = User.objects.filter(is_staff=True)
+    assert sorted(g for u in staff for g in u.groups.values_list("name", flat=True)) == [
+        "compliance", "customer_service", "finance", "warehouse"]
