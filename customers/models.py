@@ -30,6 +30,11 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # C3: set while the mint refuses to supply this customer; history keeps every change.
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restriction_reason = models.TextField(blank=True)
+    # C7: set when a personal representative reports the death.
+    deceased_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -15,4 +15,12 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.outbox_send_pending",
         "schedule": 60.0,
     },
+    # customers and consents
+
+    # orders
+
+    # payments
+
+    # refunds
+
 }

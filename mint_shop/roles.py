@@ -1,66 +1,33 @@
 """Staff roles: which permissions each role group holds.
 
-The groups are created and kept in step by data migrations that call `roles_sync`; when an
-issue adds permissions it edits this table and adds a migration that calls `roles_sync`
-again. The admin and the staff API both check these permissions, so a role reaches the
-same things through either.
+Each app says which of its own permissions each role gets, in `<app>/roles.py`; this module
+adds them up. Data migrations call `roles_sync` to create the groups and keep them in step:
+an app that adds permissions edits its `roles.py` and adds a migration that calls
+`roles_sync` again. The admin and the staff API both check these permissions, so a role
+reaches the same things through either.
 """
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    # Customers on the phone and by post: find and key customers and their orders.
-    "customer_service": [
-        "customers.view_customer",
-        "customers.add_customer",
-        "customers.change_customer",
-        "catalogue.view_range",
-        "catalogue.view_product",
-        "orders.view_order",
-        "orders.add_order",
-        "orders.change_order",
-        "orders.view_orderline",
-        "orders.add_orderline",
-        "orders.change_orderline",
-        "notifications.view_message",
-        "notifications.work_call_queue",
-    ],
-    # The warehouse: allocate stock, despatch, record delivery.
-    "warehouse": [
-        "catalogue.view_range",
-        "catalogue.view_product",
-        "catalogue.change_product",
-        "orders.view_order",
-        "orders.view_orderline",
-        "orders.allocate_order",
-        "orders.despatch_order",
-        "orders.record_delivery",
-        "notifications.view_message",
-        "notifications.export_print_queue",
-    ],
-    # Finance: payments, refunds, reconciliation.
-    "finance": [
-        "orders.view_order",
-        "orders.view_orderline",
-        "payments.view_ledgerentry",
-        "payments.reconcile_ledger",
-        "payments.grant_refund",
-    ],
-    # Compliance: restrictions, checks, data requests, retention.
-    "compliance": [
-        "customers.view_customer",
-        "customers.restrict_customer",
-        "customers.view_due_diligence",
-        "orders.view_order",
-        "orders.view_orderline",
-        "notifications.view_message",
-    ],
-}
+from importlib import import_module
+
+ROLES = ("customer_service", "warehouse", "finance", "compliance")
+APPS_WITH_ROLES = ("customers", "catalogue", "consents", "notifications", "promotions", "orders", "payments")
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every role with the "app_label.codename" permissions all apps give it."""
+    table: dict[str, list[str]] = {role: [] for role in ROLES}
+    for app in APPS_WITH_ROLES:
+        for role, names in import_module(f"{app}.roles").ROLE_PERMISSIONS.items():
+            table[role].extend(names)
+    return table
 
 
 def roles_sync(apps, schema_editor=None) -> None:
-    """Create each role group and give it exactly the permissions in ROLE_PERMISSIONS.
+    """Create each role group and give it the permissions of `role_permissions()`.
 
     Runs inside migrations: it first creates the permissions of every installed app, which
-    Django would otherwise only do after the whole migrate run.
+    Django would otherwise only do after the whole migrate run. A permission whose model
+    is not migrated yet is left for the migration that brings it, which syncs again.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -71,10 +38,10 @@ def roles_sync(apps, schema_editor=None) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
+    existing = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
+    for role, names in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
-        permissions = []
-        for name in names:
-            app_label, codename = name.split(".")
-            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(permissions)
+        group.permissions.set([existing[name] for name in names if name in existing])

@@ -171,6 +171,21 @@ MINT_EMAIL_DEEMED_SERVED_HOURS = env.int("MINT_EMAIL_DEEMED_SERVED_HOURS", defau
 MINT_LETTER_DEEMED_SERVED_DAYS = env.int("MINT_LETTER_DEEMED_SERVED_DAYS", default=3)  # N3
 MINT_OUTBOX_MAX_ATTEMPTS = env.int("MINT_OUTBOX_MAX_ATTEMPTS", default=5)  # N4
 
+# customers and consents (C, D)
+
+
+# catalogue and orders (P, O)
+
+
+# payments (M)
+
+
+# cancellations and refunds (R)
+
+
+# promotions (X)
+
+
 # --- Security (production) --------------------------------------------------------------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

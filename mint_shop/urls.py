@@ -11,12 +11,22 @@ api_v1 = [
     path("", api_root, name="api-root"),
     path("", include("customers.api.urls")),
     path("", include("catalogue.api.urls")),
+    path("", include("consents.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("promotions.api.urls")),
+    path("", include("orders.api.urls")),
+    path("", include("payments.api.urls")),
+]
+
+webhooks = [
+    path("", include("customers.api.webhook_urls")),
+    path("", include("payments.api.webhook_urls")),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("webhooks/", include(webhooks)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("healthz", healthz, name="healthz"),

@@ -5,6 +5,18 @@ from simple_history.models import HistoricalRecords
 from mint_shop.actors import Channel
 
 
+class PaymentMethod(models.TextChoices):
+    """M1: the ways to pay. Bank transfer and banker's draft are the only ones for high value (O13)."""
+
+    CARD = "card", "Card"
+    CHEQUE = "cheque", "Cheque"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    BANKERS_DRAFT = "bankers_draft", "Banker's draft"
+    INSTALMENTS = "instalments", "Instalments (interest-free account)"
+    INVOICE = "invoice", "Monthly on invoice"
+    FINANCE = "finance", "Third-party finance"
+
+
 class Order(models.Model):
     """A customer's offer to buy (O2). Each line becomes a contract separately (O3)."""
 
@@ -20,6 +32,7 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLACED)
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.CARD)
     placed_at = models.DateTimeField(auto_now_add=True)
     delivery_pence = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from mint_shop.roles import ROLE_PERMISSIONS
+from mint_shop.roles import ROLES, role_permissions
 
 ADMIN_PAGES = {
     "customers": "/admin/customers/customer/",
@@ -24,7 +24,17 @@ ALLOWED = {
 
 
 def test_every_role_of_the_issue_exists_in_the_table():
-    assert set(ROLE_PERMISSIONS) == {"customer_service", "warehouse", "finance", "compliance"}
+    assert set(ROLES) == {"customer_service", "warehouse", "finance", "compliance"}
+
+
+@pytest.mark.django_db
+def test_each_role_group_holds_exactly_the_permissions_of_the_apps_tables():
+    from django.contrib.auth.models import Group
+
+    for role, names in role_permissions().items():
+        group = Group.objects.get(name=role)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert held == set(names), role
 
 
 @pytest.mark.django_db

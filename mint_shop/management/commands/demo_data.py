@@ -11,7 +11,7 @@ from django.db import transaction
 
 from catalogue.models import Product, Range
 from customers.models import Customer, User
-from mint_shop.roles import ROLE_PERMISSIONS
+from mint_shop.roles import ROLES
 
 DEMO_PASSWORD = "mint-demo-password"  # for the demo only; obviously not a real secret
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                           "phone": phone, "postcode": postcode},
             )
         logins = []
-        for role in ROLE_PERMISSIONS:
+        for role in ROLES:
             username = role.replace("_", "-")
             user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
             if created:

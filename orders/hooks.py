@@ -1,0 +1,50 @@
+"""What orders tell payments: the one upward reach from orders (DESIGN.md, dependencies).
+
+Orders sit below payments and never import them. Payments registers a handler for each
+event in `PaymentsConfig.ready()`; orders call `notify(...)` at the named moments. Handlers
+run inside the orders service's transaction, so they may write their own rows atomically
+with the order, and may refuse by raising `RuleViolation` (the whole service then rolls
+back). Calls to Stripe never happen in a handler: a handler schedules them with
+`transaction.on_commit`. With no handler registered an event does nothing, so orders work
+and test on their own.
+
+Events and their keyword arguments:
+- ORDER_PLACED(order, payment): the order and its lines exist; `payment` is the payment
+  part of the request (`{"method": ..., "stripe_payment_method_id": ...}` and the like).
+- LINES_ALLOCATED(order, lines): stock allocated to these lines (O5); phone and postal card
+  orders are captured now (M4).
+- LINES_DESPATCH_CHECK(order, lines): about to despatch; payments refuses if the lines
+  cannot be paid for (held after a declined charge, and staff did not choose to invoice).
+- LINES_DESPATCHED(order, lines, shipment): these lines have left (M4: capture them).
+- LINES_WITHDRAWN(order, lines): lines leave the offer before a contract (declined,
+  cancelled, price refused): release what was held for them (O4).
+
+The other way, payments call orders' services directly: `order_lines_accept_by_payment`
+(O3: payment taken makes the lines contracts) and `order_lines_unaccept_by_payment`
+(a bounced cheque takes it back).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+ORDER_PLACED = "order_placed"
+LINES_ALLOCATED = "lines_allocated"
+LINES_DESPATCH_CHECK = "lines_despatch_check"
+LINES_DESPATCHED = "lines_despatched"
+LINES_WITHDRAWN = "lines_withdrawn"
+
+EVENTS = {ORDER_PLACED, LINES_ALLOCATED, LINES_DESPATCH_CHECK, LINES_DESPATCHED, LINES_WITHDRAWN}
+
+_handlers: dict[str, list[Callable]] = defaultdict(list)
+
+
+def register(event: str, handler: Callable) -> None:
+    if event not in EVENTS:
+        raise ValueError(f"unknown orders event {event!r}")
+    if handler not in _handlers[event]:
+        _handlers[event].append(handler)
+
+
+def notify(event: str, **kwargs) -> None:
+    for handler in _handlers[event]:
+        handler(**kwargs)

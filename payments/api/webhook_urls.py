@@ -1,0 +1,3 @@
+"""Webhooks from outside providers: no login, each verifies its own signature."""
+
+urlpatterns: list = []

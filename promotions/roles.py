@@ -1,0 +1,4 @@
+"""Which of promotions' permissions each staff role holds (collected by mint_shop/roles.py)."""
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+}
