@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mint_shop.settings")
 
@@ -16,6 +17,10 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     # customers and consents
+    "call-recordings-purge-expired": {  # C10, D8: recordings and transcripts go after 6 months
+        "task": "customers.tasks.call_recordings_purge_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
 
     # orders
 

@@ -172,6 +172,18 @@ MINT_LETTER_DEEMED_SERVED_DAYS = env.int("MINT_LETTER_DEEMED_SERVED_DAYS", defau
 MINT_OUTBOX_MAX_ATTEMPTS = env.int("MINT_OUTBOX_MAX_ATTEMPTS", default=5)  # N4
 
 # customers and consents (C, D)
+PHONENUMBER_DEFAULT_REGION = "GB"  # a number keyed without +44 is a UK one; stored E.164 (C8)
+MINT_MINIMUM_AGE_YEARS = env.int("MINT_MINIMUM_AGE_YEARS", default=18)  # C1
+MINT_SOURCE_OF_FUNDS_DAYS = env.int("MINT_SOURCE_OF_FUNDS_DAYS", default=14)  # C5: default due date
+MINT_EVIDENCE_MAX_BYTES = env.int("MINT_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)  # C4
+MINT_CALL_RECORDING_MAX_BYTES = env.int("MINT_CALL_RECORDING_MAX_BYTES", default=200 * 1024 * 1024)  # C10
+MINT_CALL_RECORDING_RETENTION_MONTHS = env.int("MINT_CALL_RECORDING_RETENTION_MONTHS", default=6)  # C10, D8
+MINT_TRANSCRIPT_PROCESSOR = env.str("MINT_TRANSCRIPT_PROCESSOR", default="US transcription processor")  # C10
+MINT_TRANSCRIPT_TRANSFER_SAFEGUARD = env.str(
+    "MINT_TRANSCRIPT_TRANSFER_SAFEGUARD", default="Standard contractual clauses"
+)  # C10, D9
+# D2: the inbound-SMS provider signs each webhook body with this shared secret (HMAC-SHA256).
+MINT_SMS_WEBHOOK_SECRET = env.str("MINT_SMS_WEBHOOK_SECRET", default="dev-only-sms-webhook-secret")
 
 
 # catalogue and orders (P, O)
