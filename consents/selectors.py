@@ -51,5 +51,17 @@ def postal_marketing_addressees() -> QuerySet[Customer]:
     )
 
 
-def print_run_recipients(*, print_run: PrintRun) -> QuerySet[PrintRunRecipient]:
-    return PrintRunRecipient.objects.filter(print_run=print_run).order_by("id")
+def print_run_recipients(*, print_run: PrintRun) -> QuerySet[PrintRunRecipient] | list[PrintRunRecipient]:
+    """D2: a printed run's frozen list; for a run not yet printed, the list it would freeze now."""
+    if print_run.printed_at is not None:
+        return PrintRunRecipient.objects.filter(print_run=print_run).order_by("id")
+    return [
+        PrintRunRecipient(print_run=print_run, customer=customer, name=customer.full_name,
+                          address=postal_address(customer))
+        for customer in postal_marketing_addressees()
+    ]
+
+
+def postal_address(customer: Customer) -> str:
+    lines = [customer.address_line1, customer.address_line2, customer.town, customer.postcode, customer.country.name]
+    return "\n".join(line for line in lines if line)

@@ -9,7 +9,7 @@ from phonenumber_field.phonenumber import to_python
 
 from consents import errors
 from consents.models import MarketingChannel, MarketingConsent, PrintRun, PrintRunRecipient, UnsubscribeTokenUse
-from consents.selectors import postal_marketing_addressees
+from consents.selectors import print_run_recipients
 from consents.unsubscribe import unsubscribe_token_read
 from customers.audit import stamp
 from customers.models import Customer
@@ -144,17 +144,9 @@ def print_run_mark_printed(*, print_run_id: int, actor: Actor) -> PrintRun:
         print_run = PrintRun.objects.select_for_update().get(pk=print_run_id)
         if print_run.printed_at is not None:
             raise RuleViolation(errors.PRINT_RUN_ALREADY_PRINTED, "This run is already printed; its list is frozen.")
-        PrintRunRecipient.objects.bulk_create(
-            PrintRunRecipient(print_run=print_run, customer=customer, name=customer.full_name,
-                              address=_postal_address(customer))
-            for customer in postal_marketing_addressees()
-        )
+        PrintRunRecipient.objects.bulk_create(print_run_recipients(print_run=print_run))
         print_run.printed_at = clock.now()
         print_run.printed_by = actor.user
         print_run.save(update_fields=["printed_at", "printed_by"])
     return print_run
 
-
-def _postal_address(customer: Customer) -> str:
-    lines = [customer.address_line1, customer.address_line2, customer.town, customer.postcode, customer.country.name]
-    return "\n".join(line for line in lines if line)

@@ -1,14 +1,324 @@
+"""Staff screens for customers. Customer service finds a customer in one search and sees their
+addresses, consents, contact log and (with the permission) checks on one page; every change
+goes through a service."""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from customers.models import Customer, User
+from customers import services
+from customers.admin_base import ReadOnlyInline, ServiceAdmin
+from customers.models import (
+    CallRecording,
+    ContactLogEntry,
+    Customer,
+    DeliveryAddress,
+    DueDiligenceCheck,
+    EvidenceDocument,
+    RecordingPause,
+    Representative,
+    Restriction,
+    SourceOfFundsRequest,
+    User,
+)
+from customers.selectors import customer_search_q
+from customers.services.accounts import DETAIL_FIELDS
+from mint_shop.actors import Actor, Channel
 
 admin.site.register(User, UserAdmin)
 
+DUE_DILIGENCE = "customers.view_due_diligence"
+
+# Inlines that apps above customers add to the customer's page (consents adds its own in
+# its admin.py): customers cannot import them, so they register here at start-up.
+CUSTOMER_PAGE_INLINES: list[type] = []
+
+
+class DeliveryAddressInline(ReadOnlyInline):
+    model = DeliveryAddress
+    fields = ["label", "recipient_name", "line1", "line2", "town", "postcode", "country"]
+    readonly_fields = fields
+
+
+class RestrictionInline(ReadOnlyInline):
+    model = Restriction
+    fields = ["restricted_at", "reason", "restricted_by", "lifted_at", "lift_reason", "lifted_by"]
+    readonly_fields = fields
+
+
+class ContactLogInline(ReadOnlyInline):
+    model = ContactLogEntry
+    fields = ["occurred_at", "kind", "direction", "summary", "recorded_by"]
+    readonly_fields = fields
+
+
+class RepresentativeInline(ReadOnlyInline):
+    model = Representative
+    fields = ["first_name", "last_name", "kind", "status", "verified_at", "ended_at"]
+    readonly_fields = fields
+
+
+class CheckInline(ReadOnlyInline):
+    model = DueDiligenceCheck
+    fields = ["kind", "representative", "status", "provider", "provider_reference", "requested_at", "completed_at"]
+    readonly_fields = fields
+
+
+class SourceOfFundsInline(ReadOnlyInline):
+    model = SourceOfFundsRequest
+    fields = ["order", "requested_at", "due_on", "outcome", "decided_at", "order_cancelled_at"]
+    readonly_fields = fields
+
+
+class KeyedRegistrationForm(forms.ModelForm):
+    """Staff keying an account from a call or letter: the declarations the customer gave (C1)."""
+
+    channel = forms.ChoiceField(choices=[(Channel.PHONE, "Phone"), (Channel.POST, "Post")])
+    capacity_declared = forms.BooleanField(required=False, label="Declared legal capacity")
+    checks_agreed = forms.BooleanField(required=False, label="Agreed to credit, identity and residency checks")
+
+    class Meta:
+        model = Customer
+        fields = ["first_name", "last_name", "email", "date_of_birth", *sorted(DETAIL_FIELDS - {
+            "first_name", "last_name", "email"})]
+
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
-    list_display = ["last_name", "first_name", "email", "phone", "postcode", "date_of_birth"]
-    search_fields = ["first_name", "last_name", "email", "phone", "postcode"]
-    readonly_fields = ["created_at", "keyed_by", "registered_via"]
+class CustomerAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    list_display = ["last_name", "first_name", "email", "phone", "postcode", "date_of_birth", "restricted_at",
+                    "deceased_at"]
+    list_filter = ["registered_via", "open_orders_review_required"]
+    search_fields = ["first_name", "last_name", "email", "phone", "mobile_phone", "postcode"]
+    search_help_text = "Name, email, phone (as keyed) or postcode"
+    readonly_fields = [
+        "user", "date_of_birth", "created_at", "keyed_by", "registered_via", "capacity_declared_at",
+        "checks_agreed_at", "restricted_at", "restriction_reason", "deceased_at", "open_orders_review_required",
+    ]
+    actions = ["restrict", "lift_restriction", "mark_deceased"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """One box: each word must match a name, email, postcode or phone number, however the number was keyed."""
+        for term in search_term.split():
+            queryset = queryset.filter(customer_search_q(term))
+        return queryset, False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = KeyedRegistrationForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": list(KeyedRegistrationForm.base_fields)})]
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        inlines = [DeliveryAddressInline, ContactLogInline, RepresentativeInline, RestrictionInline,
+                   *CUSTOMER_PAGE_INLINES]
+        if request.user.has_perm(DUE_DILIGENCE):
+            inlines += [CheckInline, SourceOfFundsInline]
+        return inlines
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {field: form.cleaned_data[field] for field in form.changed_data if field in DETAIL_FIELDS}
+            services.customer_update_details(customer_id=obj.pk, actor=Actor.staff(request.user), changes=changes)
+            return
+        data = dict(form.cleaned_data)
+        actor = Actor.staff(request.user, channel=data.pop("channel"))
+        obj.pk = services.customer_register(actor=actor, **data).pk
+
+    @admin.action(description="Restrict: refuse supply (reason required)", permissions=["restrict"])
+    def restrict(self, request, queryset):
+        self.run_action(request, queryset, lambda c, actor, reason: services.customer_restrict(
+            customer_id=c.pk, reason=reason, actor=actor), needs_reason=True)
+
+    @admin.action(description="Lift the restriction (reason required)", permissions=["restrict"])
+    def lift_restriction(self, request, queryset):
+        self.run_action(request, queryset, lambda c, actor, reason: services.customer_restriction_lift(
+            customer_id=c.pk, reason=reason, actor=actor), needs_reason=True)
+
+    @admin.action(description="Record that the customer has died", permissions=["mark_deceased"])
+    def mark_deceased(self, request, queryset):
+        self.run_action(request, queryset, lambda c, actor, reason: services.customer_mark_deceased(
+            customer_id=c.pk, actor=actor))
+
+    def has_restrict_permission(self, request):
+        return request.user.has_perm("customers.restrict_customer")
+
+    def has_mark_deceased_permission(self, request):
+        return request.user.has_perm("customers.mark_customer_deceased")
+
+
+class DueDiligenceOnly:
+    """Checks, evidence and source of funds are for staff with view_due_diligence only (C4)."""
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(DUE_DILIGENCE) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(DUE_DILIGENCE) and super().has_view_permission(request, obj)
+
+
+class EvidenceInline(DueDiligenceOnly, ReadOnlyInline):
+    model = EvidenceDocument
+    fk_name = "check_record"
+    fields = ["document", "content_type", "size_bytes", "description", "uploaded_at", "uploaded_by"]
+    readonly_fields = fields
+
+    @admin.display(description="File")
+    def document(self, document):
+        # Through the permission-checked download view, never a public media URL.
+        url = reverse("customers:staff-document-download", kwargs={"pk": document.pk})
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+@admin.register(DueDiligenceCheck)
+class DueDiligenceCheckAdmin(DueDiligenceOnly, ServiceAdmin, SimpleHistoryAdmin):
+    list_display = ["customer", "kind", "representative", "status", "provider_reference", "requested_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["customer__last_name", "customer__email", "provider_reference"]
+    list_select_related = ["customer", "representative"]
+    fields = ["customer", "representative", "kind", "status", "provider", "provider_reference", "notes"]
+    raw_id_fields = ["customer", "representative"]
+    inlines = [EvidenceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["customer", "representative", "kind", "provider"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.staff(request.user)
+        if change:
+            services.due_diligence_check_update(
+                check_id=obj.pk, actor=actor, status=obj.status, provider_reference=obj.provider_reference,
+                notes=obj.notes,
+            )
+            return
+        obj.pk = services.due_diligence_check_create(
+            customer_id=obj.customer_id, representative_id=obj.representative_id, kind=obj.kind, status=obj.status,
+            provider=obj.provider, provider_reference=obj.provider_reference, notes=obj.notes, actor=actor,
+        ).pk
+
+
+@admin.register(SourceOfFundsRequest)
+class SourceOfFundsRequestAdmin(DueDiligenceOnly, ServiceAdmin, SimpleHistoryAdmin):
+    list_display = ["customer", "order", "due_on", "outcome", "decided_at", "order_cancelled_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["customer", "order"]
+    search_fields = ["customer__last_name", "customer__email"]
+    fields = ["customer", "order", "due_on", "notes"]
+    raw_id_fields = ["customer", "order"]
+    actions = ["accept", "refuse"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided through the actions, which call the service
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.source_of_funds_request_create(
+            customer_id=obj.customer_id, order_id=obj.order_id, due_on=obj.due_on, notes=obj.notes,
+            actor=Actor.staff(request.user),
+        ).pk
+
+    @admin.action(description="Evidence accepted", permissions=["decide"])
+    def accept(self, request, queryset):
+        self.run_action(request, queryset, lambda r, actor, reason: services.source_of_funds_decide(
+            request_id=r.pk, outcome=SourceOfFundsRequest.Outcome.ACCEPTED, notes=reason, actor=actor))
+
+    @admin.action(description="Refused or not provided (the order will be cancelled)", permissions=["decide"])
+    def refuse(self, request, queryset):
+        self.run_action(request, queryset, lambda r, actor, reason: services.source_of_funds_decide(
+            request_id=r.pk, outcome=SourceOfFundsRequest.Outcome.REFUSED, notes=reason, actor=actor))
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("customers.change_sourceoffundsrequest")
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    list_display = ["last_name", "first_name", "kind", "customer", "status", "verified_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["customer"]
+    search_fields = ["last_name", "email", "customer__last_name", "customer__email"]
+    readonly_fields = ["customer", "kind", "user", "first_name", "last_name", "email", "phone",
+                       "appointment_reference", "status", "registered_at", "verified_at", "verified_by", "ended_at",
+                       "end_reason"]
+    actions = ["verify", "revoke"]
+
+    def has_add_permission(self, request):
+        return False  # registered through the staff API with its evidence
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Verify (evidence of appointment seen)", permissions=["verify"])
+    def verify(self, request, queryset):
+        self.run_action(request, queryset, lambda r, actor, reason: services.representative_verify(
+            representative_id=r.pk, actor=actor))
+
+    @admin.action(description="Revoke or reject (reason required)", permissions=["verify"])
+    def revoke(self, request, queryset):
+        self.run_action(request, queryset, lambda r, actor, reason: services.representative_revoke(
+            representative_id=r.pk, reason=reason, actor=actor), needs_reason=True)
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("customers.verify_representative")
+
+
+@admin.register(ContactLogEntry)
+class ContactLogEntryAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    list_display = ["occurred_at", "customer", "kind", "direction", "summary", "recorded_by"]
+    list_filter = ["kind", "direction"]
+    list_select_related = ["customer", "recorded_by"]
+    search_fields = ["customer__last_name", "customer__email", "summary"]
+    fields = ["customer", "kind", "direction", "occurred_at", "summary"]
+    raw_id_fields = ["customer"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.contact_log_record(
+            customer_id=obj.customer_id, kind=obj.kind, direction=obj.direction, occurred_at=obj.occurred_at,
+            summary=obj.summary, actor=Actor.staff(request.user),
+        ).pk
+
+
+class RecordingPauseInline(ReadOnlyInline):
+    model = RecordingPause
+    fields = ["paused_at", "resumed_at", "reason", "recorded_by"]
+    readonly_fields = fields
+
+
+@admin.register(CallRecording)
+class CallRecordingAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Recorded calls, recorded through the staff API; here staff read them and note the transcript transfer."""
+
+    list_display = ["started_at", "direction", "purpose", "customer_number", "transcript_sent_at"]
+    list_filter = ["purpose", "direction"]
+    list_select_related = ["contact__customer"]
+    search_fields = ["contact__customer__last_name", "customer_number"]
+    inlines = [RecordingPauseInline]
+    actions = ["transcript_transferred"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Transcript sent to the US processor (standard contractual clauses)",
+                  permissions=["transfer"])
+    def transcript_transferred(self, request, queryset):
+        self.run_action(request, queryset, lambda r, actor, reason: services.call_recording_transcript_transfer_record(
+            recording_id=r.pk, actor=actor))
+
+    def has_transfer_permission(self, request):
+        return request.user.has_perm("customers.change_callrecording")

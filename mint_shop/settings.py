@@ -184,6 +184,22 @@ MINT_TRANSCRIPT_TRANSFER_SAFEGUARD = env.str(
 )  # C10, D9
 # D2: the inbound-SMS provider signs each webhook body with this shared secret (HMAC-SHA256).
 MINT_SMS_WEBHOOK_SECRET = env.str("MINT_SMS_WEBHOOK_SECRET", default="dev-only-sms-webhook-secret")
+# Names for the customers' and consents' choice sets in the OpenAPI schema (several share field names).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "CallPurposeEnum": "customers.models.CallRecording.Purpose",
+        "ContactKindEnum": "customers.models.ContactLogEntry.Kind",
+        "CheckKindEnum": "customers.models.DueDiligenceCheck.Kind",
+        "CheckStatusEnum": "customers.models.DueDiligenceCheck.Status",
+        "RepresentativeKindEnum": "customers.models.Representative.Kind",
+        "RepresentativeStatusEnum": "customers.models.Representative.Status",
+        # Preferred contact and marketing channels are the same four: email, SMS, phone, post.
+        "ContactChannelEnum": "customers.models.PreferredContact",
+        "KeyedChannelEnum": "customers.api.serializers.KEYED_CHANNELS",
+        "ConsentSourceEnum": "consents.models.MarketingConsent.Source",
+        "StaffConsentSourceEnum": "consents.api.serializers.STAFF_SOURCES",
+    }
+)
 
 
 # catalogue and orders (P, O)

@@ -1,15 +1,145 @@
-from rest_framework import generics
+"""Customer-facing views: registration, the customer's own record, and representatives acting (C6).
 
-from customers.api.serializers import CustomerSerializer
-from customers.selectors import customer_get_for_user
+A customer only ever reaches their own record (no id in the URL); a representative names
+the customer, and is refused unless verified and not revoked.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customers import selectors, services
+from customers.api.base import validated
+from customers.api.serializers import (
+    AuthorisedPersonSerializer,
+    CustomerDetailsSerializer,
+    CustomerRepresentativeSerializer,
+    CustomerSerializer,
+    DeliveryAddressSerializer,
+    RegistrationSerializer,
+)
+from customers.models import Representative
+from mint_shop.actors import Actor, ActorKind, Channel
 from mint_shop.api.permissions import IsCustomer
 
 
-class MeView(generics.RetrieveAPIView):
+class RegisterView(APIView):
+    """Open an account online (C1, C2). No login needed, so no session and no CSRF token either."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=RegistrationSerializer, responses={201: CustomerSerializer})
+    def post(self, request):
+        data = validated(RegistrationSerializer, request)
+        customer = services.customer_register(actor=Actor(kind=ActorKind.CUSTOMER, channel=Channel.WEB), **data)
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerAccountView(APIView):
+    """Read and change one customer's details; subclasses say whose, and who is acting."""
+
+    def customer_and_actor(self):
+        raise NotImplementedError
+
+    @extend_schema(responses=CustomerSerializer)
+    def get(self, request, **kwargs):
+        customer, _ = self.customer_and_actor()
+        return Response(CustomerSerializer(selectors.customer_get(customer_id=customer.pk)).data)
+
+    @extend_schema(request=CustomerDetailsSerializer, responses=CustomerSerializer)
+    def patch(self, request, **kwargs):
+        customer, actor = self.customer_and_actor()
+        changes = validated(CustomerDetailsSerializer, request, partial=True)
+        services.customer_update_details(customer_id=customer.pk, actor=actor, changes=changes)
+        return Response(CustomerSerializer(selectors.customer_get(customer_id=customer.pk)).data)
+
+
+class MeView(CustomerAccountView):
     """The logged-in customer's own record: there is no way to name another customer."""
 
-    serializer_class = CustomerSerializer
     permission_classes = [IsCustomer]
 
-    def get_object(self):
-        return customer_get_for_user(user=self.request.user)
+    def customer_and_actor(self):
+        return selectors.customer_get_for_user(user=self.request.user), Actor.customer(self.request.user)
+
+
+class RepresentedCustomerView(CustomerAccountView):
+    """C6: a verified representative reads and changes the details of the customer they act for."""
+
+    permission_classes = [IsAuthenticated]
+
+    def customer_and_actor(self):
+        return selectors.representative_acting_for(user=self.request.user, customer_id=self.kwargs["customer_id"])
+
+
+class RepresentedListView(generics.ListAPIView):
+    """The customers the logged-in user may act for, as a verified representative."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CustomerRepresentativeSerializer
+
+    def get_queryset(self):
+        return selectors.representations_for_user(user=self.request.user)
+
+
+class MyAddressListView(generics.ListAPIView):
+    """The customer's delivery addresses (C8)."""
+
+    permission_classes = [IsCustomer]
+    serializer_class = DeliveryAddressSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.customer_get_for_user(user=self.request.user).delivery_addresses.order_by("id")
+
+    @extend_schema(request=DeliveryAddressSerializer, responses={201: DeliveryAddressSerializer})
+    def post(self, request):
+        customer = selectors.customer_get_for_user(user=request.user)
+        address = services.delivery_address_add(
+            customer_id=customer.pk, actor=Actor.customer(request.user), **validated(DeliveryAddressSerializer, request)
+        )
+        return Response(DeliveryAddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+
+class MyAddressDetailView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(request=DeliveryAddressSerializer, responses=DeliveryAddressSerializer)
+    def patch(self, request, pk: int):
+        customer = selectors.customer_get_for_user(user=request.user)
+        address = services.delivery_address_update(
+            customer_id=customer.pk, address_id=pk, actor=Actor.customer(request.user),
+            changes=validated(DeliveryAddressSerializer, request, partial=True),
+        )
+        return Response(DeliveryAddressSerializer(address).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        customer = selectors.customer_get_for_user(user=request.user)
+        services.delivery_address_remove(customer_id=customer.pk, address_id=pk, actor=Actor.customer(request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyRepresentativeListView(generics.ListAPIView):
+    """C6: the people the customer has asked to act for them, and authorising a new one."""
+
+    permission_classes = [IsCustomer]
+    serializer_class = CustomerRepresentativeSerializer
+
+    def get_queryset(self):
+        customer = selectors.customer_get_for_user(user=self.request.user)
+        return selectors.representative_list(customer_id=customer.pk)
+
+    @extend_schema(request=AuthorisedPersonSerializer, responses={201: CustomerRepresentativeSerializer})
+    def post(self, request):
+        customer = selectors.customer_get_for_user(user=request.user)
+        representative = services.representative_register(
+            customer_id=customer.pk,
+            kind=Representative.Kind.AUTHORISED_PERSON,
+            actor=Actor.customer(request.user),
+            **validated(AuthorisedPersonSerializer, request),
+        )
+        return Response(CustomerRepresentativeSerializer(representative).data, status=status.HTTP_201_CREATED)

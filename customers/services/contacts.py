@@ -8,7 +8,7 @@ from django.db import transaction
 
 from customers import errors
 from customers.audit import stamp
-from customers.models import CallRecording, ContactLogEntry, RecordingPause
+from customers.models import CallRecording, ContactLogEntry, Customer, RecordingPause
 from customers.selectors import call_recording_list_expired
 from customers.uploads import recording_size_check
 from mint_shop import clock
@@ -32,7 +32,11 @@ def contact_log_record(
 
 def _contact_log_entry(*, customer_id, kind, direction, occurred_at, summary, actor) -> ContactLogEntry:
     entry = ContactLogEntry(
-        customer_id=customer_id, kind=kind, direction=direction, occurred_at=occurred_at, summary=summary,
+        customer=Customer.objects.get(pk=customer_id),
+        kind=kind,
+        direction=direction,
+        occurred_at=occurred_at,
+        summary=summary,
         recorded_by=actor.user,
     )
     stamp(entry, actor).save()

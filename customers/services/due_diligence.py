@@ -7,7 +7,7 @@ from django.db import transaction
 
 from customers import errors
 from customers.audit import stamp
-from customers.models import DueDiligenceCheck, EvidenceDocument, Representative, SourceOfFundsRequest
+from customers.models import Customer, DueDiligenceCheck, EvidenceDocument, Representative, SourceOfFundsRequest
 from customers.uploads import evidence_content_type
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -29,11 +29,12 @@ def due_diligence_check_create(
 ) -> DueDiligenceCheck:
     """C4: record a check of the customer, or of their representative (C6)."""
     with transaction.atomic(durable=True):
+        customer = Customer.objects.get(pk=customer_id)
         if representative_id is not None:
-            Representative.objects.get(pk=representative_id, customer_id=customer_id)
+            Representative.objects.get(pk=representative_id, customer=customer)
         now = clock.now()
         check = DueDiligenceCheck(
-            customer_id=customer_id,
+            customer=customer,
             representative_id=representative_id,
             kind=kind,
             status=status,
