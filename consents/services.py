@@ -2,6 +2,7 @@
 
 import logging
 
+import phonenumbers
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
@@ -110,7 +111,7 @@ def marketing_opt_out_by_sms(*, from_number: str, body: str) -> int:
         logger.info("inbound sms: not a STOP request; nothing changed")
         return 0
     number = to_python(from_number)
-    if number is None or not number.is_valid():
+    if number is None or not phonenumbers.is_possible_number(number):
         logger.info("inbound sms: STOP from an invalid number; nothing changed")
         return 0
     actor = Actor(kind=ActorKind.CUSTOMER, channel=Channel.SMS)

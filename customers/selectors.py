@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import phonenumbers
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet, Value
@@ -58,7 +59,7 @@ def customer_search_q(term: str) -> Q:
         | Q(mobile_phone__icontains=term)
     )
     number = to_python(term)
-    if number is not None and number.is_valid():
+    if number is not None and phonenumbers.is_possible_number(number):
         q |= Q(phone=number.as_e164) | Q(mobile_phone=number.as_e164)
     return q
 
