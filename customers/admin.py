@@ -24,7 +24,7 @@ from customers.models import (
     SourceOfFundsRequest,
     User,
 )
-from customers.selectors import customer_search_q
+from customers.selectors import customer_filter_by_search
 from customers.services.accounts import DETAIL_FIELDS
 from mint_shop.actors import Actor, Channel
 
@@ -100,10 +100,7 @@ class CustomerAdmin(ServiceAdmin, SimpleHistoryAdmin):
     actions = ["restrict", "lift_restriction", "mark_deceased"]
 
     def get_search_results(self, request, queryset, search_term):
-        """One box: each word must match a name, email, postcode or phone number, however the number was keyed."""
-        for term in search_term.split():
-            queryset = queryset.filter(customer_search_q(term))
-        return queryset, False
+        return customer_filter_by_search(queryset, search_term), False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -41,27 +41,30 @@ def customer_get(*, customer_id: int) -> Customer:
 
 
 def customer_list_for_staff(*, search: str = "") -> QuerySet[Customer]:
-    """Customers for customer service: one search term across name, email, phone and postcode."""
+    """Customers for customer service, narrowed by one search box (customer_filter_by_search)."""
     customers = Customer.objects.prefetch_related("delivery_addresses").order_by("last_name", "first_name", "id")
+    return customer_filter_by_search(customers, search)
+
+
+def customer_filter_by_search(customers: QuerySet[Customer], search: str) -> QuerySet[Customer]:
+    """One search box: every word must match a name, email, postcode or phone, or the whole of it is a
+    phone number however keyed ("07911 123456" finds +447911123456)."""
+    if not search.strip():
+        return customers
+    every_word = Q()
     for term in search.split():
-        customers = customers.filter(customer_search_q(term))
-    return customers
-
-
-def customer_search_q(term: str) -> Q:
-    """A term matches a name, an email, a postcode (spaces ignored) or a phone number however keyed."""
-    q = (
-        Q(first_name__icontains=term)
-        | Q(last_name__icontains=term)
-        | Q(email__icontains=term)
-        | Q(postcode__icontains=term)
-        | Q(phone__icontains=term)
-        | Q(mobile_phone__icontains=term)
-    )
-    number = to_python(term)
+        every_word &= (
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(postcode__icontains=term)
+            | Q(phone__icontains=term)
+            | Q(mobile_phone__icontains=term)
+        )
+    number = to_python(search)
     if number is not None and phonenumbers.is_possible_number(number):
-        q |= Q(phone=number.as_e164) | Q(mobile_phone=number.as_e164)
-    return q
+        every_word |= Q(phone=number.as_e164) | Q(mobile_phone=number.as_e164)
+    return customers.filter(every_word)
 
 
 def customer_assert_can_order(*, customer: Customer) -> None:

@@ -1,0 +1,131 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from customers.models import Customer, DeliveryAddress, User
+from tests.customers.helpers import api
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+def registration(**overrides) -> dict:
+    return {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "password": "a-long-enough-password",
+        "date_of_birth": "1985-12-10",
+        "capacity_declared": True,
+        "checks_agreed": True,
+        "phone": "020 7946 0018",
+        "address_line1": "1 Mint Street",
+        "town": "Llantrisant",
+        "postcode": "cf72 8yt",
+        "country": "GB",
+        "preferred_contact": "post",
+    } | overrides
+
+
+def test_c1_online_registration_opens_the_account_and_logs_in_with_the_email():
+    response = api().post("/api/v1/register/", registration(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["phone"], body["postcode"], body["country"]) == ("+442079460018", "CF72 8YT", "GB")
+    assert User.objects.get(username="ada@example.com").customer.pk == body["id"]
+    assert "password" not in body
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize(
+    "overrides, code",
+    [
+        ({"date_of_birth": "2008-11-24"}, "under_age"),
+        ({"date_of_birth": "2027-01-01"}, "date_of_birth_in_future"),
+        ({"capacity_declared": False}, "capacity_not_declared"),
+        ({"checks_agreed": False}, "checks_not_agreed"),
+    ],
+)
+def test_c1_each_refusal_is_a_4xx_naming_the_rule_and_writes_nothing(overrides, code):
+    response = api().post("/api/v1/register/", registration(**overrides), format="json")
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["rule"]) == (code, "C1")
+    assert not Customer.objects.exists() and not User.objects.exists()
+
+
+@time_machine.travel(TODAY)
+def test_c1_an_eighteenth_birthday_today_registers_through_the_api():
+    assert api().post("/api/v1/register/", registration(date_of_birth="2008-11-23"), format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"phone": "12345"}, "phone"),
+        ({"phone": "+44 20 7946 00189999"}, "phone"),
+        ({"date_of_birth": "1985-02-30"}, "date_of_birth"),
+        ({"date_of_birth": "tomorrow"}, "date_of_birth"),
+        ({"country": "XX"}, "country"),
+        ({"preferred_contact": "pigeon"}, "preferred_contact"),
+    ],
+)
+def test_c8_malformed_input_is_a_400_naming_the_field_and_writes_nothing(overrides, field):
+    response = api().post("/api/v1/register/", registration(**overrides), format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert field in response.json()["detail"]
+    assert not Customer.objects.exists()
+
+
+def test_c2_a_second_registration_with_the_same_email_in_capitals_is_refused():
+    assert api().post("/api/v1/register/", registration(), format="json").status_code == 201
+    response = api().post(
+        "/api/v1/register/", registration(email=" ADA@Example.com ", first_name="Other"), format="json"
+    )
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["rule"]) == ("duplicate_account", "C2")
+    assert Customer.objects.count() == 1
+
+
+def test_c8_a_customer_reads_and_changes_only_their_own_details():
+    me, other = CustomerFactory(), CustomerFactory(email="other@example.com")
+    client = api(me.user)
+    response = client.patch("/api/v1/me/", {"mobile_phone": "07911 123456", "town": "Bath"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["mobile_phone"], response.json()["town"]) == ("+447911123456", "Bath")
+    other.refresh_from_db()
+    assert other.town == ""
+    me.refresh_from_db()
+    assert me.history.first().history_user == me.user
+
+
+def test_c8_a_customer_cannot_change_their_birth_date_or_reach_another_customer_by_id():
+    me, other = CustomerFactory(), CustomerFactory(email="other@example.com")
+    client = api(me.user)
+    client.patch("/api/v1/me/", {"date_of_birth": "2000-01-01"}, format="json")
+    me.refresh_from_db()
+    assert me.date_of_birth == dt.date(1980, 5, 17)
+    assert client.get(f"/api/v1/staff/customers/{other.pk}/").status_code == 403
+    assert client.get(f"/api/v1/represented/{other.pk}/").status_code == 404
+
+
+def test_c8_delivery_addresses_are_the_customers_own():
+    me, other = CustomerFactory(), CustomerFactory(email="other@example.com")
+    client = api(me.user)
+    created = client.post(
+        "/api/v1/me/addresses/",
+        {"recipient_name": "Ada", "line1": "1 Rue", "town": "Paris", "postcode": "75001", "country": "FR"},
+        format="json",
+    )
+    assert created.status_code == 201
+    assert client.post("/api/v1/me/addresses/", {"recipient_name": "A", "line1": "x", "town": "y",
+                                                 "country": "ZZ"}, format="json").status_code == 400
+    theirs = DeliveryAddress.objects.create(customer=other, recipient_name="B", line1="2", town="Bath")
+    assert client.patch(f"/api/v1/me/addresses/{theirs.pk}/", {"town": "Hacked"}, format="json").status_code == 404
+    assert client.delete(f"/api/v1/me/addresses/{theirs.pk}/").status_code == 404
+    assert [a["country"] for a in client.get("/api/v1/me/addresses/").json()] == ["FR"]
+    assert client.delete(f"/api/v1/me/addresses/{created.json()['id']}/").status_code == 204
