@@ -1,6 +1,7 @@
 """Shapes of the customers API. Input serializers validate only the form of the data (a real
 email, a valid phone number, an ISO country, a real date); the rules are the services'."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.urls import reverse
 from django_countries.serializer_fields import CountryField
 from phonenumber_field.serializerfields import PhoneNumberField
@@ -93,7 +94,11 @@ class RegistrationSerializer(CustomerDetailsSerializer):
     date_of_birth = serializers.DateField()
     capacity_declared = serializers.BooleanField()
     checks_agreed = serializers.BooleanField()
-    password = serializers.CharField(write_only=True, min_length=8, max_length=128, style={"input_type": "password"})
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+    def validate_password(self, password: str) -> str:
+        validate_password(password)  # the project's validators: length, common, numeric
+        return password
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -129,3 +129,9 @@ def test_c8_delivery_addresses_are_the_customers_own():
     assert client.delete(f"/api/v1/me/addresses/{theirs.pk}/").status_code == 404
     assert [a["country"] for a in client.get("/api/v1/me/addresses/").json()] == ["FR"]
     assert client.delete(f"/api/v1/me/addresses/{created.json()['id']}/").status_code == 204
+
+
+def test_c1_a_weak_password_is_refused_before_anything_is_written():
+    response = api().post("/api/v1/register/", registration(password="12345678"), format="json")
+    assert response.status_code == 400 and "password" in response.json()["detail"]
+    assert not Customer.objects.exists()
