@@ -178,6 +178,14 @@ class EvidenceInline(DueDiligenceOnly, ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, document.original_name)
 
 
+class RepresentativeEvidenceInline(EvidenceInline):
+    fk_name = "representative"
+
+
+class SourceOfFundsEvidenceInline(EvidenceInline):
+    fk_name = "source_of_funds_request"
+
+
 @admin.register(DueDiligenceCheck)
 class DueDiligenceCheckAdmin(DueDiligenceOnly, ServiceAdmin, SimpleHistoryAdmin):
     list_display = ["customer", "kind", "representative", "status", "provider_reference", "requested_at"]
@@ -213,6 +221,7 @@ class SourceOfFundsRequestAdmin(DueDiligenceOnly, ServiceAdmin, SimpleHistoryAdm
     search_fields = ["customer__last_name", "customer__email"]
     fields = ["customer", "order", "due_on", "notes"]
     raw_id_fields = ["customer", "order"]
+    inlines = [SourceOfFundsEvidenceInline]
     actions = ["accept", "refuse"]
 
     def has_change_permission(self, request, obj=None):
@@ -247,6 +256,7 @@ class RepresentativeAdmin(ServiceAdmin, SimpleHistoryAdmin):
     readonly_fields = ["customer", "kind", "user", "first_name", "last_name", "email", "phone",
                        "appointment_reference", "status", "registered_at", "verified_at", "verified_by", "ended_at",
                        "end_reason"]
+    inlines = [RepresentativeEvidenceInline]
     actions = ["verify", "revoke"]
 
     def has_add_permission(self, request):

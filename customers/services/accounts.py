@@ -100,7 +100,7 @@ def customer_register(
         if not keyed:
             user = User(username=email, email=email, first_name=first_name, last_name=last_name)
             user.set_password(password)
-            user.save()
+            stamp(user, Actor(kind=actor.kind, channel=actor.channel, user=user)).save()
         now = clock.now()
         customer = Customer(
             user=user,
@@ -139,8 +139,10 @@ def customer_update_details(*, customer_id: int, actor: Actor, changes: dict) ->
         )
         stamp(customer, actor).save()
         if customer.user_id and "email" in changes:
-            # The login name is the email, so the old address frees up for nobody else's use.
-            User.objects.filter(pk=customer.user_id).update(username=customer.email, email=customer.email)
+            # The login name is the email: it follows the new address.
+            user = User.objects.select_for_update().get(pk=customer.user_id)
+            user.username = user.email = customer.email
+            stamp(user, actor).save(update_fields=["username", "email"])
     return customer
 
 

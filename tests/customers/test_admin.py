@@ -2,10 +2,14 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from consents.models import MarketingConsent
-from customers.models import Customer, Restriction
-from tests.customers.factories import ContactLogEntryFactory, DueDiligenceCheckFactory
+from customers import services
+from customers.models import CallRecording, ContactLogEntry, Customer, Representative, Restriction
+from mint_shop.actors import Actor
+from tests.customers.factories import ContactLogEntryFactory, DueDiligenceCheckFactory, RepresentativeFactory
+from tests.customers.helpers import upload
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +70,35 @@ def test_c1_customer_service_keys_a_postal_registration_in_the_admin(staff_user)
     refused = client.post("/admin/customers/customer/add/", form | {"first_name": "Maria"}, follow=True)
     assert "C2" in refused.content.decode()
     assert Customer.objects.count() == 1
+
+
+def test_c6_compliance_sees_the_evidence_and_verifies_a_representative_in_the_admin(staff_user):
+    officer = staff_user("compliance")
+    representative = RepresentativeFactory()
+    services.evidence_document_add(customer_id=representative.customer_id, representative_id=representative.pk,
+                                   upload=upload("lpa.pdf"), actor=Actor.staff(officer))
+    client = browser(officer)
+    page = client.get(f"/admin/customers/representative/{representative.pk}/change/").content.decode()
+    assert "lpa.pdf" in page
+    client.post("/admin/customers/representative/", {"action": "verify", "_selected_action": [representative.pk]})
+    representative.refresh_from_db()
+    assert representative.status == "verified"
+
+
+@pytest.mark.parametrize("role", ["customer_service", "compliance"])
+def test_every_customers_and_consents_admin_page_opens_or_refuses_cleanly(staff_user, role):
+    customer = CustomerFactory()
+    ContactLogEntryFactory(customer=customer)
+    RepresentativeFactory(customer=customer)
+    DueDiligenceCheckFactory(customer=customer)
+    client = browser(staff_user(role))
+    pages = ["customer", "duediligencecheck", "sourceoffundsrequest", "representative", "contactlogentry",
+             "callrecording"]
+    for model in pages:
+        assert client.get(f"/admin/customers/{model}/").status_code in (200, 403), model
+    for url in [reverse("admin:customers_customer_change", args=[customer.pk]),
+                reverse("admin:customers_contactlogentry_change", args=[ContactLogEntry.objects.get().pk]),
+                reverse("admin:customers_representative_change", args=[Representative.objects.get().pk]),
+                "/admin/consents/marketingconsent/", "/admin/consents/printrun/", "/admin/customers/customer/add/"]:
+        assert client.get(url).status_code in (200, 403), url
+    assert not CallRecording.objects.exists()
