@@ -72,6 +72,7 @@ class UnsubscribeTokenUse(models.Model):
     nonce = models.CharField(max_length=64, unique=True)
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     used_at = models.DateTimeField()
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Unsubscribe link used {self.used_at:%Y-%m-%d %H:%M}"
