@@ -232,6 +232,8 @@ def mark_deceased_locked(*, customer: Customer, actor: Actor, died_on: dt.date |
 
 def customer_mark_deceased(*, customer_id: int, actor: Actor, died_on: dt.date | None = None) -> Customer:
     """C7: record a customer's death."""
+    if died_on is not None and died_on > clock.today():
+        raise RuleViolation(errors.DATE_OF_DEATH_IN_FUTURE, "The date of death is in the future.")
     with transaction.atomic(durable=True):
         customer = Customer.objects.select_for_update().get(pk=customer_id)
         if customer.deceased_at is not None:

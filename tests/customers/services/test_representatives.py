@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from customers import errors, services
@@ -131,3 +133,12 @@ def test_c7_recording_a_death_twice_is_refused(staff):
     with pytest.raises(RuleViolation) as caught:
         services.customer_mark_deceased(customer_id=customer.pk, actor=staff)
     assert caught.value.rule == errors.ALREADY_DECEASED
+
+
+def test_c7_a_date_of_death_in_the_future_is_refused(staff):
+    customer = CustomerFactory()
+    with pytest.raises(RuleViolation) as caught:
+        services.customer_mark_deceased(customer_id=customer.pk, actor=staff, died_on=dt.date(2999, 1, 1))
+    assert caught.value.rule == errors.DATE_OF_DEATH_IN_FUTURE
+    customer.refresh_from_db()
+    assert customer.deceased_at is None
