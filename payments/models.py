@@ -73,6 +73,7 @@ class StripeCustomer(models.Model):
     def __str__(self) -> str:
         return self.stripe_customer_id
 
+
 class OrderPayment(models.Model):
     """How one order is paid, and where its payment stands; orders' own rows stay untouched."""
 
@@ -92,7 +93,10 @@ class OrderPayment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        permissions = [("resolve_held_payment", "Can resolve held payments (despatch on invoice)")]
+        permissions = [
+            ("resolve_held_payment", "Can resolve held payments (despatch on invoice)"),
+            ("capture_payment", "Can capture a card hold by hand"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} payment for order {self.order_id}"
@@ -195,6 +199,7 @@ class PaidLine(models.Model):
     def __str__(self) -> str:
         return f"line {self.line_id} paid by operation {self.operation_id}"
 
+
 class Refund(models.Model):
     """A refund granted (M8): by the way the customer paid, or another means with a reason."""
 
@@ -227,6 +232,7 @@ class Refund(models.Model):
     def __str__(self) -> str:
         return f"refund {self.amount_pence}p on order {self.order_id} ({self.status})"
 
+
 class Cheque(models.Model):
     """A cheque for an order (M7): cashed on receipt, then cleared or bounced."""
 
@@ -254,6 +260,7 @@ class Cheque(models.Model):
     def __str__(self) -> str:
         return f"cheque {self.cheque_number} for order {self.order_id} ({self.status})"
 
+
 class BankReceipt(models.Model):
     """A bank transfer or banker's draft, matched to its order by reference (M7)."""
 
@@ -272,6 +279,7 @@ class BankReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.amount_pence}p for order {self.order_id}"
+
 
 class InstalmentPlan(models.Model):
     """Monthly interest-free instalments on the mint's account (M5), subject to status."""
@@ -305,6 +313,7 @@ class InstalmentPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.number_of_instalments} instalments for order {self.order_id} ({self.status})"
 
+
 class Instalment(models.Model):
     plan = models.ForeignKey(InstalmentPlan, on_delete=models.PROTECT, related_name="instalments")
     number = models.PositiveSmallIntegerField()
@@ -320,6 +329,7 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return f"instalment {self.number} due {self.due_on}"
+
 
 class FinanceApplication(models.Model):
     """An application to a third-party lender (M6). The lender is an independent controller.
@@ -352,6 +362,7 @@ class FinanceApplication(models.Model):
     def __str__(self) -> str:
         return f"finance from {self.lender} for order {self.order_id} ({self.status})"
 
+
 class StripeEvent(models.Model):
     """A webhook event from Stripe, stored once per event id and processed in the background (M10)."""
 
@@ -364,6 +375,7 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
 
 class StatementLine(models.Model):
     """A line of an outside statement, to match against the ledger (M9)."""

@@ -14,6 +14,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.view_statementline",
         "payments.view_orderpayment",
         "payments.resolve_held_payment",
+        "payments.capture_payment",
         "payments.view_cheque",
         "payments.add_cheque",
         "payments.change_cheque",

@@ -134,6 +134,29 @@ def card_take_for_lines(*, order: Order, lines: list[OrderLine], actor: Actor) -
     )
 
 
+def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -> CardOperation:
+    """Staff capture lines from the live hold by hand (M4): refused once the hold has ended."""
+    with transaction.atomic(durable=True):
+        order = Order.objects.select_for_update().get(pk=order_id)
+        authorisation = Authorisation.objects.select_for_update().get(order_payment__order=order)
+        if authorisation.status != Authorisation.Status.AUTHORISED or _deadline_passed(authorisation):
+            raise RuleViolation(
+                errors.AUTHORISATION_NOT_CAPTURABLE,
+                f"The card hold on order {order_id} is {authorisation.get_status_display().lower()}"
+                f"{' (past Stripe deadline)' if authorisation.status == Authorisation.Status.AUTHORISED else ''}; "
+                "nothing can be captured from it.",
+            )
+        lines = list(order.lines.filter(pk__in=line_ids, card_payment__isnull=True).order_by("pk"))
+        if not lines:
+            raise RuleViolation(
+                errors.AUTHORISATION_NOT_CAPTURABLE, "Those lines are not on the order or already paid."
+            )
+        amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
+        if amount > authorisation.amount_pence:
+            raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
+        return card_take_for_lines(order=order, lines=lines, actor=actor)
+
+
 def _deadline_passed(authorisation: Authorisation) -> bool:
     return authorisation.capture_before is not None and authorisation.capture_before <= clock.now()
 
