@@ -90,7 +90,7 @@ def payment_intent_find(*, metadata_key: str, value: str):
     Only asked when an attempt may have reached Stripe without our hearing the answer.
     """
     for intent in stripe_client().v1.payment_intents.list(params={"limit": 100}).auto_paging_iter():
-        if (intent.get("metadata") or {}).get(metadata_key) == value:
+        if (intent.to_dict().get("metadata") or {}).get(metadata_key) == value:
             return intent
     return None
 
@@ -119,24 +119,23 @@ def refund_create(*, payment_intent_id: str, amount_pence: int, metadata: dict, 
 def refund_find(*, payment_intent_id: str, metadata_key: str, value: str):
     refunds = stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100})
     for refund in refunds.auto_paging_iter():
-        if (refund.get("metadata") or {}).get(metadata_key) == value:
+        if (refund.to_dict().get("metadata") or {}).get(metadata_key) == value:
             return refund
     return None
 
 
 def balance_transactions():
-    """Every balance transaction, for reconciliation (M9)."""
-    return stripe_client().v1.balance_transactions.list(params={"limit": 100}).auto_paging_iter()
+    """Every balance transaction as a dict, for reconciliation (M9)."""
+    for txn in stripe_client().v1.balance_transactions.list(params={"limit": 100}).auto_paging_iter():
+        yield txn.to_dict()
 
 
 def latest_charge(intent) -> dict | None:
     """The intent's charge as a dict: Stripe gives an id unless expanded, localstripe the object."""
-    charge = intent.get("latest_charge")
-    if charge is None:
-        return None
+    charge = intent.to_dict().get("latest_charge")
     if isinstance(charge, str):
         return stripe_client().v1.charges.retrieve(charge).to_dict()
-    return charge.to_dict() if hasattr(charge, "to_dict") else dict(charge)
+    return charge
 
 
 def capture_deadline(intent, charge: dict | None) -> tuple[dt.datetime, bool]:
@@ -148,5 +147,5 @@ def capture_deadline(intent, charge: dict | None) -> tuple[dt.datetime, bool]:
     card = ((charge or {}).get("payment_method_details") or {}).get("card") or {}
     if card.get("capture_before"):
         return dt.datetime.fromtimestamp(card["capture_before"], tz=dt.UTC), False
-    created = dt.datetime.fromtimestamp((charge or intent)["created"], tz=dt.UTC)
+    created = dt.datetime.fromtimestamp((charge or intent.to_dict())["created"], tz=dt.UTC)
     return created + dt.timedelta(days=settings.MINT_CARD_HOLD_ASSUMED_DAYS), True

@@ -5,6 +5,8 @@ may refuse with RuleViolation (rolling the whole service back), and leaves Strip
 to run after the commit.
 """
 
+from django.db import transaction
+
 from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
 from orders import hooks
@@ -24,11 +26,13 @@ def on_order_placed(*, order, payment: dict | None = None, **_) -> None:
     method = payment.get("method") or order.payment_method
     if method != order.payment_method or method not in PaymentMethod.values:
         raise RuleViolation(errors.METHOD_NOT_ACCEPTED, f"{method!r} is not how this order says it will be paid.")
-    order_payment = OrderPayment.objects.create(order=order, method=method, reference=f"MINT-{order.pk}")
-    if method == PaymentMethod.CARD:
-        card.card_authorisation_open(order_payment=order_payment, payment=payment, actor=_actor())
-    elif method == PaymentMethod.INSTALMENTS:
-        instalment_plan_apply(order=order, payment=payment)
+    # A savepoint: a refusal leaves nothing behind even if the caller goes on.
+    with transaction.atomic():
+        order_payment = OrderPayment.objects.create(order=order, method=method, reference=f"MINT-{order.pk}")
+        if method == PaymentMethod.CARD:
+            card.card_authorisation_open(order_payment=order_payment, payment=payment, actor=_actor())
+        elif method == PaymentMethod.INSTALMENTS:
+            instalment_plan_apply(order=order, payment=payment)
 
 
 def _is_card(order) -> bool:

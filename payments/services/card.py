@@ -284,7 +284,7 @@ def card_operations_retry_due(*, limit: int = 500) -> int:
 def _claim(operation_id: int):
     with transaction.atomic(durable=True):
         operation = (
-            CardOperation.objects.select_for_update()
+            CardOperation.objects.select_for_update(of=("self",))
             .select_related("order_payment__order__customer", "order_payment__authorisation", "refund")
             .get(pk=operation_id)
         )
@@ -407,7 +407,11 @@ _ACT = {
 
 def _locked(operation: CardOperation):
     """Re-read the operation under lock; None if another worker already recorded it."""
-    fresh = CardOperation.objects.select_for_update().select_related("order_payment__order").get(pk=operation.pk)
+    fresh = (
+        CardOperation.objects.select_for_update(of=("self",))
+        .select_related("order_payment__order__customer")
+        .get(pk=operation.pk)
+    )
     return fresh if fresh.status == CardOperation.Status.PENDING else None
 
 
