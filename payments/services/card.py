@@ -220,7 +220,7 @@ def authorisation_lapse(*, payment_intent_id: str, actor: Actor) -> bool:
     """
     with transaction.atomic(durable=True):
         authorisation = (
-            Authorisation.objects.select_for_update()
+            Authorisation.objects.select_for_update(of=("self",))
             .select_related("order_payment")
             .filter(payment_intent_id=payment_intent_id, status=Authorisation.Status.AUTHORISED)
             .first()
@@ -235,7 +235,7 @@ def authorisations_lapse_overdue(*, actor: Actor) -> int:
     """Holds past Stripe's deadline with no webhook yet count as lapsed (M3)."""
     with transaction.atomic(durable=True):
         overdue = list(
-            Authorisation.objects.select_for_update()
+            Authorisation.objects.select_for_update(of=("self",))
             .select_related("order_payment")
             .filter(status=Authorisation.Status.AUTHORISED, capture_before__lte=clock.now())
             .order_by("pk")
@@ -520,7 +520,7 @@ def _capture_became_charge(operation: CardOperation, intent) -> CardOperation:
         if operation.status != CardOperation.Status.PENDING:
             return operation
         authorisation = (
-            Authorisation.objects.select_for_update()
+            Authorisation.objects.select_for_update(of=("self",))
             .select_related("order_payment")
             .get(order_payment=operation.order_payment)
         )
@@ -674,7 +674,9 @@ def order_payment_hold_resolve(
 ) -> OrderPayment:
     """Staff settle a held payment: despatch on invoice, or charge a (new) saved card again."""
     with transaction.atomic(durable=True):
-        order_payment = OrderPayment.objects.select_for_update().select_related("order").get(order_id=order_id)
+        order_payment = (
+            OrderPayment.objects.select_for_update(of=("self",)).select_related("order").get(order_id=order_id)
+        )
         if order_payment.held_at is None:
             raise RuleViolation(errors.NOT_HELD, f"Payment for order {order_id} is not held.")
         if invoice:

@@ -51,7 +51,9 @@ def finance_application_decide(
 def finance_settlement_record(*, application_id: int, amount_pence: int, actor: Actor) -> FinanceApplication:
     """The lender paid the mint: money taken, so the lines become contracts (O3)."""
     with transaction.atomic(durable=True):
-        application = FinanceApplication.objects.select_for_update().select_related("order").get(pk=application_id)
+        application = (
+            FinanceApplication.objects.select_for_update(of=("self",)).select_related("order").get(pk=application_id)
+        )
         if application.status != FinanceApplication.Status.APPROVED:
             raise RuleViolation(errors.FINANCE_APPLICATION_STATE, "Only an approved application is settled.")
         application.status = FinanceApplication.Status.SETTLED

@@ -49,7 +49,7 @@ def instalment_plan_decide(
 ) -> InstalmentPlan:
     """The status decision: approve (and schedule monthly instalments) or decline."""
     with transaction.atomic(durable=True):
-        plan = InstalmentPlan.objects.select_for_update().select_related("order__customer").get(pk=plan_id)
+        plan = InstalmentPlan.objects.select_for_update(of=("self",)).select_related("order__customer").get(pk=plan_id)
         if plan.status != InstalmentPlan.Status.APPLIED:
             raise RuleViolation(errors.INSTALMENT_PLAN_STATE, f"The plan was already decided ({plan.status}).")
         plan.status = InstalmentPlan.Status.ACTIVE if approve else InstalmentPlan.Status.DECLINED
@@ -87,7 +87,9 @@ def instalment_plan_decide(
 def instalment_pay(*, instalment_id: int, reference: str, actor: Actor) -> Instalment:
     """An instalment arrived. The first makes the lines contracts; the last lets title pass (O10)."""
     with transaction.atomic(durable=True):
-        instalment = Instalment.objects.select_for_update().select_related("plan__order").get(pk=instalment_id)
+        instalment = (
+            Instalment.objects.select_for_update(of=("self",)).select_related("plan__order").get(pk=instalment_id)
+        )
         plan = InstalmentPlan.objects.select_for_update().get(pk=instalment.plan_id)
         if instalment.paid_at or plan.status not in (InstalmentPlan.Status.ACTIVE, InstalmentPlan.Status.IN_ARREARS):
             raise RuleViolation(errors.INSTALMENT_PLAN_STATE, "This instalment is paid or its plan is not live.")

@@ -43,7 +43,7 @@ def cheque_record_received(
 
 
 def _cheque_locked(cheque_id: int, *, allowed: tuple[str, ...], action: str) -> Cheque:
-    cheque = Cheque.objects.select_for_update().select_related("order__customer").get(pk=cheque_id)
+    cheque = Cheque.objects.select_for_update(of=("self",)).select_related("order__customer").get(pk=cheque_id)
     if cheque.status not in allowed:
         raise RuleViolation(errors.CHEQUE_STATE, f"A {cheque.status} cheque cannot be {action}.")
     return cheque

@@ -140,7 +140,7 @@ def refund_card_part_paid(*, operation: CardOperation) -> None:
 def refund_payout_mark_paid(*, refund_id: int, bank_reference: str, actor: Actor) -> Refund:
     """Finance paid a payout (or other-means) refund and says so, with the bank's reference."""
     with transaction.atomic(durable=True):
-        refund = Refund.objects.select_for_update().select_related("order__payment").get(pk=refund_id)
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("order__payment").get(pk=refund_id)
         if refund.means == Refund.Means.CARD or refund.status != Refund.Status.PENDING:
             raise RuleViolation(
                 errors.REFUND_NOT_PENDING_PAYOUT, f"Refund {refund_id} is not a payout waiting to be paid."
