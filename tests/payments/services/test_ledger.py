@@ -10,8 +10,8 @@ from mint_shop.errors import RuleViolation
 from payments import errors
 from payments.models import LedgerEntry, StatementLine
 from payments.selectors import ledger_entries_unmatched, order_money, reconciliation_csv, statement_lines_unmatched
-from payments.services.reconciliation import statement_import_bank_csv, statement_import_stripe
 from payments.services.receipts import bank_receipt_record
+from payments.services.reconciliation import statement_import_bank_csv, statement_import_stripe
 from payments.services.refunds import refund_grant
 from tests.payments.factories import order_with_lines
 
