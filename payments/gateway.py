@@ -29,10 +29,10 @@ def stripe_client() -> StripeClient:
     )
 
 
-def customer_create(*, mint_customer_id: int, email: str, idempotency_key: str):
+def customer_create(*, mint_customer_id: int, email: str):
+    """A Stripe customer to save cards on. Moves no money: a retry's spare customer is harmless."""
     return stripe_client().v1.customers.create(
-        params={"email": email, "metadata": {"mint_customer": str(mint_customer_id)}},
-        options={"idempotency_key": idempotency_key},
+        params={"email": email, "metadata": {"mint_customer": str(mint_customer_id)}}
     )
 
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -161,6 +163,10 @@ class CardOperation(models.Model):
 
     order_payment = models.ForeignKey(OrderPayment, on_delete=models.PROTECT, related_name="card_operations")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Unique across every database that shares the Stripe account (ids are reused after a
+    # rollback, and staging and production count from 1 alike): the idempotency key and the
+    # metadata a retry looks for.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     amount_pence = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     line_ids = models.JSONField(default=list, help_text="The order lines a capture or charge pays for")
@@ -187,7 +193,7 @@ class CardOperation(models.Model):
 
     @property
     def idempotency_key(self) -> str:
-        return f"mint-card-operation-{self.pk}"
+        return f"mint-card-operation-{self.key}"
 
 
 class PaidLine(models.Model):

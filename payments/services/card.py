@@ -314,9 +314,7 @@ def _stripe_customer_id(customer) -> str:
     existing = StripeCustomer.objects.filter(customer=customer).first()
     if existing:
         return existing.stripe_customer_id
-    created = gateway.customer_create(
-        mint_customer_id=customer.pk, email=customer.email, idempotency_key=f"mint-customer-{customer.pk}"
-    )
+    created = gateway.customer_create(mint_customer_id=customer.pk, email=customer.email)
     with transaction.atomic():
         row, _ = StripeCustomer.objects.get_or_create(customer=customer, defaults={"stripe_customer_id": created.id})
     return row.stripe_customer_id
@@ -324,9 +322,9 @@ def _stripe_customer_id(customer) -> str:
 
 def _intent_create(operation: CardOperation, first_attempt: bool, *, manual_capture: bool):
     order_payment = operation.order_payment
-    metadata = {"mint_order": str(order_payment.order_id), "mint_operation": str(operation.pk)}
+    metadata = {"mint_order": str(order_payment.order_id), "mint_operation": str(operation.key)}
     if not first_attempt:
-        found = gateway.payment_intent_find(metadata_key="mint_operation", value=str(operation.pk))
+        found = gateway.payment_intent_find(metadata_key="mint_operation", value=str(operation.key))
         if found is not None:
             return found
     customer_id = _stripe_customer_id(order_payment.order.customer)
@@ -381,14 +379,14 @@ def _act_cancel(operation, first_attempt):
 def _act_refund(operation, first_attempt):
     if not first_attempt:
         found = gateway.refund_find(
-            payment_intent_id=operation.payment_intent_id, metadata_key="mint_operation", value=str(operation.pk)
+            payment_intent_id=operation.payment_intent_id, metadata_key="mint_operation", value=str(operation.key)
         )
         if found is not None:
             return found
     return gateway.refund_create(
         payment_intent_id=operation.payment_intent_id,
         amount_pence=operation.amount_pence,
-        metadata={"mint_order": str(operation.order_payment.order_id), "mint_operation": str(operation.pk)},
+        metadata={"mint_order": str(operation.order_payment.order_id), "mint_operation": str(operation.key)},
         idempotency_key=operation.idempotency_key,
     )
 
