@@ -3,25 +3,25 @@
 from celery import shared_task
 
 from mint_shop.actors import Actor
-from payments.services import card, instalments, release, webhooks
+from payments.services import card, card_operations, instalments, release, webhooks
 
 
 @shared_task
 def card_operation_perform(operation_id: int) -> str:
-    return card.card_operation_perform(operation_id=operation_id).status
+    return card_operations.card_operation_perform(operation_id=operation_id).status
 
 
 @shared_task
 def card_operations_perform(operation_ids: list[int]) -> int:
     for operation_id in operation_ids:
-        card.card_operation_perform(operation_id=operation_id)
+        card_operations.card_operation_perform(operation_id=operation_id)
     return len(operation_ids)
 
 
 @shared_task
 def card_operations_retry_due() -> int:
     """Every minute: Stripe calls that could not get through (down, timed out, 429) are tried again."""
-    return card.card_operations_retry_due()
+    return card_operations.card_operations_retry_due()
 
 
 @shared_task

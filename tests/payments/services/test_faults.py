@@ -9,7 +9,7 @@ import time_machine
 from mint_shop.actors import Actor
 from payments import gateway
 from payments.models import Authorisation, CardOperation, LedgerEntry, Refund
-from payments.services.card import card_operations_retry_due
+from payments.services.card_operations import card_operations_retry_due
 from payments.services.refunds import refund_grant
 from tests.payments.factories import order_with_lines
 
