@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -37,10 +36,15 @@ def _release_batch(*, cutoff, actor: Actor, batch_size: int) -> int:
         if not authorisations:
             return 0
         now = clock.now()
+        # Every row gets the same values, so one UPDATE by id (not a per-row CASE) and one
+        # insert of history rows, whatever the batch size.
+        Authorisation.objects.filter(pk__in=[a.pk for a in authorisations]).update(
+            status=Authorisation.Status.RELEASED, ended_at=now
+        )
         for authorisation in authorisations:
             authorisation.status = Authorisation.Status.RELEASED
             authorisation.ended_at = now
-        bulk_update_with_history(authorisations, Authorisation, ["status", "ended_at"], batch_size=batch_size)
+        Authorisation.history.bulk_history_create(authorisations, batch_size=batch_size, update=True, default_date=now)
         LedgerEntry.objects.bulk_create(
             [
                 ledger_entry_build(
@@ -57,10 +61,11 @@ def _release_batch(*, cutoff, actor: Actor, batch_size: int) -> int:
             batch_size=batch_size,
         )
         to_mark = [a.order_payment for a in authorisations if a.order_payment.charge_on_despatch_since is None]
-        for order_payment in to_mark:
-            order_payment.charge_on_despatch_since = now
         if to_mark:
-            bulk_update_with_history(to_mark, OrderPayment, ["charge_on_despatch_since"], batch_size=batch_size)
+            OrderPayment.objects.filter(pk__in=[p.pk for p in to_mark]).update(charge_on_despatch_since=now)
+            for order_payment in to_mark:
+                order_payment.charge_on_despatch_since = now
+            OrderPayment.history.bulk_history_create(to_mark, batch_size=batch_size, update=True, default_date=now)
         operations = CardOperation.objects.bulk_create(
             [
                 CardOperation(
