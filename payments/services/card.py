@@ -94,31 +94,33 @@ def card_take_for_lines(*, order: Order, lines: list[OrderLine], actor: Actor) -
     amount = sum(line_amount_pence(line) for line in to_pay) + (0 if paid else order.delivery_pence)
     line_ids = [line.pk for line in to_pay]
 
-    if authorisation.status == Authorisation.Status.AUTHORISED and not deadline_passed(authorisation):
-        if amount <= authorisation.amount_pence:
-            return operation_open(
-                order_payment=order_payment,
-                kind=CardOperation.Kind.CAPTURE,
-                amount_pence=amount,
-                line_ids=line_ids,
-                actor=actor,
-            )
-        # P7: more than the hold covers (a price the customer agreed to): release and charge.
-        authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor)
-    elif authorisation.status == Authorisation.Status.AUTHORISED:
+    kind = _take_kind(order_payment, authorisation, amount, actor=actor)
+    return operation_open(order_payment=order_payment, kind=kind, amount_pence=amount, line_ids=line_ids, actor=actor)
+
+
+def _capture_under_way(order_payment: OrderPayment) -> bool:
+    """Stripe allows one capture per hold: once one is under way, later lines are charged."""
+    return order_payment.card_operations.filter(
+        kind=CardOperation.Kind.CAPTURE, status__in=[CardOperation.Status.PENDING, CardOperation.Status.SUCCEEDED]
+    ).exists()
+
+
+def _take_kind(order_payment: OrderPayment, authorisation: Authorisation, amount: int, *, actor: Actor) -> str:
+    """Capture from the hold while it is live and uncaptured; otherwise charge the saved card."""
+    if _capture_under_way(order_payment):
+        return CardOperation.Kind.CHARGE
+    if authorisation.status == Authorisation.Status.PENDING:
+        return CardOperation.Kind.CAPTURE  # the hold is not back from Stripe yet: the capture waits for it
+    if authorisation.status != Authorisation.Status.AUTHORISED:
+        return CardOperation.Kind.CHARGE
+    if deadline_passed(authorisation):
         authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=actor)
-    elif authorisation.status == Authorisation.Status.PENDING:
-        # The hold has not come back from Stripe yet: the capture waits for it.
-        return operation_open(
-            order_payment=order_payment,
-            kind=CardOperation.Kind.CAPTURE,
-            amount_pence=amount,
-            line_ids=line_ids,
-            actor=actor,
-        )
-    return operation_open(
-        order_payment=order_payment, kind=CardOperation.Kind.CHARGE, amount_pence=amount, line_ids=line_ids, actor=actor
-    )
+        return CardOperation.Kind.CHARGE
+    if amount > authorisation.amount_pence:
+        # P7: more than the hold covers (a price the customer agreed to): release it and charge.
+        authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor)
+        return CardOperation.Kind.CHARGE
+    return CardOperation.Kind.CAPTURE
 
 
 def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -> CardOperation:
@@ -126,12 +128,16 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().get(pk=order_id)
         authorisation = Authorisation.objects.select_for_update().get(order_payment__order=order)
-        if authorisation.status != Authorisation.Status.AUTHORISED or deadline_passed(authorisation):
+        order_payment = authorisation.order_payment
+        if (
+            authorisation.status != Authorisation.Status.AUTHORISED
+            or deadline_passed(authorisation)
+            or _capture_under_way(order_payment)
+        ):
             raise RuleViolation(
                 errors.AUTHORISATION_NOT_CAPTURABLE,
-                f"The card hold on order {order_id} is {authorisation.get_status_display().lower()}"
-                f"{' (past Stripe deadline)' if authorisation.status == Authorisation.Status.AUTHORISED else ''}; "
-                "nothing can be captured from it.",
+                f"The card hold on order {order_id} cannot be captured: it is "
+                f"{authorisation.get_status_display().lower()}, already being captured, or past Stripe's deadline.",
             )
         lines = list(order.lines.filter(pk__in=line_ids, card_payment__isnull=True).order_by("pk"))
         if not lines:

@@ -82,6 +82,15 @@ def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_c
     assert (money["taken_pence"], money["outstanding_pence"], money["held_pence"]) == (4000, 0, 0)
 
 
+def test_m4_two_despatches_before_stripe_answers_capture_once_then_charge(card, place, commit):
+    order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
+    first, second = order.lines.order_by("pk")
+    with commit():
+        hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=[first], shipment=None)
+        hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=[second], shipment=None)
+    assert _kinds(order) == [("authorisation", 4000), ("capture", 3000), ("release", 1000), ("charge", 1000)]
+
+
 def test_m4_a_second_despatch_notice_takes_nothing_more(card, place, despatch):
     order = place(order_with_lines(2500), stripe_payment_method_id=card())
     line = order.lines.get()
