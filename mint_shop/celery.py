@@ -25,6 +25,18 @@ app.conf.beat_schedule = {
     # orders
 
     # payments
+    "payments-card-operations-retry-due": {
+        "task": "payments.tasks.card_operations_retry_due",
+        "schedule": 60.0,
+    },
+    "payments-authorisations-end-due": {
+        "task": "payments.tasks.authorisations_end_due",
+        "schedule": 3600.0,  # hourly, so a hold is never captured long after Stripe's deadline
+    },
+    "payments-instalments-daily": {
+        "task": "payments.tasks.instalments_daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
 
     # refunds
 

@@ -159,6 +159,7 @@ STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE",
     default="http://127.0.0.1:8420" if STRIPE_SECRET_KEY == "sk_test_localstripe" else "",
 )
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -206,6 +207,12 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 
 
 # payments (M)
+MINT_AUTHORISATION_RELEASE_DAYS = env.int("MINT_AUTHORISATION_RELEASE_DAYS", default=10)  # M3
+# M3: when Stripe does not say how long it holds a card, assume its shortest online hold.
+MINT_CARD_HOLD_ASSUMED_DAYS = env.int("MINT_CARD_HOLD_ASSUMED_DAYS", default=7)
+MINT_STRIPE_RETRY_MAX_SECONDS = env.int("MINT_STRIPE_RETRY_MAX_SECONDS", default=3600)  # backoff cap
+MINT_INSTALMENT_REMINDER_DAYS = env.int("MINT_INSTALMENT_REMINDER_DAYS", default=5)  # M5: remind before due
+MINT_INSTALMENT_MAX_COUNT = env.int("MINT_INSTALMENT_MAX_COUNT", default=24)  # M5
 
 
 # cancellations and refunds (R)

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class PaymentsConfig(AppConfig):
     name = "payments"
+
+    def ready(self) -> None:
+        from payments import handlers
+
+        handlers.register()

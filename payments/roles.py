@@ -1,9 +1,34 @@
-"""Which of payments' permissions each staff role holds (collected by mint_shop/roles.py)."""
+"""Which of payments' permissions each staff role holds (collected by mint_shop/roles.py).
+
+Finance takes, returns and reconciles money. Customer service opens the post, so it may record
+a cheque as received (and see how an order is being paid); banking, clearing and bouncing a
+cheque, transfers, refunds, plans and the ledger stay with finance.
+"""
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "finance": [
         "payments.view_ledgerentry",
         "payments.reconcile_ledger",
         "payments.grant_refund",
+        "payments.view_refund",
+        "payments.view_statementline",
+        "payments.view_orderpayment",
+        "payments.resolve_held_payment",
+        "payments.capture_payment",
+        "payments.view_cheque",
+        "payments.add_cheque",
+        "payments.change_cheque",
+        "payments.view_bankreceipt",
+        "payments.add_bankreceipt",
+        "payments.view_instalmentplan",
+        "payments.decide_instalment_plan",
+        "payments.view_financeapplication",
+        "payments.manage_finance_application",
+    ],
+    "customer_service": [
+        "payments.view_orderpayment",
+        "payments.view_cheque",
+        "payments.add_cheque",
+        "payments.view_instalmentplan",
     ],
 }

@@ -1,0 +1,67 @@
+"""What payments do when orders tell them something (orders/hooks.py).
+
+Each handler runs inside the orders service's transaction: it writes payments' own rows,
+may refuse with RuleViolation (rolling the whole service back), and leaves Stripe calls
+to run after the commit.
+"""
+
+from django.db import transaction
+
+from mint_shop.actors import Actor, Channel
+from mint_shop.errors import RuleViolation
+from orders import hooks
+from orders.models import PaymentMethod
+from payments import errors
+from payments.models import OrderPayment
+from payments.services import card
+from payments.services.instalments import instalment_plan_apply
+
+
+def _actor() -> Actor:
+    return Actor.system()
+
+
+def on_order_placed(*, order, payment: dict | None = None, **_) -> None:
+    payment = payment or {}
+    method = payment.get("method") or order.payment_method
+    if method != order.payment_method or method not in PaymentMethod.values:
+        raise RuleViolation(errors.METHOD_NOT_ACCEPTED, f"{method!r} is not how this order says it will be paid.")
+    # A savepoint: a refusal leaves nothing behind even if the caller goes on.
+    with transaction.atomic():
+        order_payment = OrderPayment.objects.create(order=order, method=method, reference=f"MINT-{order.pk}")
+        if method == PaymentMethod.CARD:
+            card.card_authorisation_open(order_payment=order_payment, payment=payment, actor=_actor())
+        elif method == PaymentMethod.INSTALMENTS:
+            instalment_plan_apply(order=order, payment=payment)
+
+
+def _is_card(order) -> bool:
+    return order.payment_method == PaymentMethod.CARD and OrderPayment.objects.filter(order=order).exists()
+
+
+def on_lines_allocated(*, order, lines, **_) -> None:
+    """O5, M4: phone and postal card orders are captured when stock is allocated."""
+    if _is_card(order) and order.channel in (Channel.PHONE, Channel.POST):
+        card.card_take_for_lines(order=order, lines=list(lines), actor=_actor())
+
+
+def on_lines_despatch_check(*, order, lines, **_) -> None:
+    card.card_assert_lines_payable(order=order)
+
+
+def on_lines_despatched(*, order, lines, shipment=None, **_) -> None:
+    if _is_card(order):
+        card.card_take_for_lines(order=order, lines=list(lines), actor=_actor())
+
+
+def on_lines_withdrawn(*, order, lines, **_) -> None:
+    if _is_card(order):
+        card.card_lines_withdrawn(order=order, lines=list(lines), actor=_actor())
+
+
+def register() -> None:
+    hooks.register(hooks.ORDER_PLACED, on_order_placed)
+    hooks.register(hooks.LINES_ALLOCATED, on_lines_allocated)
+    hooks.register(hooks.LINES_DESPATCH_CHECK, on_lines_despatch_check)
+    hooks.register(hooks.LINES_DESPATCHED, on_lines_despatched)
+    hooks.register(hooks.LINES_WITHDRAWN, on_lines_withdrawn)

@@ -1,0 +1,298 @@
+"""Card payments through Stripe: authorise on placing (M2), capture or charge for the lines
+despatched or allocated (M4), release after 10 days or on a lapse (M3), the held-payment queue.
+
+Every Stripe call is a CardOperation row written in the caller's transaction and performed
+after it commits, outside any transaction, by `payments.services.card_operations`.
+"""
+
+import datetime as dt
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+from mint_shop import clock
+from mint_shop.actors import Actor
+from mint_shop.errors import RuleViolation
+from orders.models import Order, OrderLine
+from payments import errors
+from payments.amounts import line_amount_pence, order_total_pence
+from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
+from payments.services.ledger import ledger_record
+
+CARD = "card"
+# Raw card fields a client might send; refused so card numbers never reach our server (M2, PCI DSS).
+_CARD_FIELDS = {"number", "card_number", "pan", "cvc", "cvv", "exp_month", "exp_year", "card"}
+
+
+# --- Opening: the authorisation when a card order is placed (M2) --------------------------
+
+
+def card_authorisation_open(*, order_payment: OrderPayment, payment: dict, actor: Actor) -> Authorisation:
+    """Record the hold for the order's full amount and ask Stripe once the order commits.
+
+    Runs inside the order-placing transaction (orders.hooks.ORDER_PLACED).
+    """
+    if _CARD_FIELDS & set(payment):
+        raise RuleViolation(
+            errors.CARD_DETAILS_REFUSED, "Card details go to Stripe only; send a Stripe payment method id."
+        )
+    payment_method_id = str(payment.get("stripe_payment_method_id") or "")
+    if not payment_method_id.startswith("pm_"):
+        raise RuleViolation(errors.PAYMENT_METHOD_ID_REQUIRED, "A card order needs a Stripe payment method id (pm_…).")
+    order_payment.stripe_payment_method_id = payment_method_id
+    order_payment.save(update_fields=["stripe_payment_method_id"])
+    amount = order_total_pence(order_payment.order)
+    authorisation = Authorisation.objects.create(order_payment=order_payment, amount_pence=amount)
+    operation_open(order_payment=order_payment, kind=CardOperation.Kind.AUTHORISE, amount_pence=amount, actor=actor)
+    return authorisation
+
+
+def operation_open(
+    *, order_payment, kind, amount_pence, actor, line_ids=(), refund=None, payment_intent_id=""
+) -> CardOperation:
+    """Record a Stripe call to make once the caller's transaction commits (lines paid by it reserved)."""
+    operation = CardOperation.objects.create(
+        payment_intent_id=payment_intent_id,
+        order_payment=order_payment,
+        kind=kind,
+        amount_pence=amount_pence,
+        line_ids=list(line_ids),
+        refund=refund,
+        actor=actor.describe(),
+    )
+    if line_ids:
+        PaidLine.objects.bulk_create([PaidLine(line_id=line_id, operation=operation) for line_id in line_ids])
+    transaction.on_commit(partial(_perform_later, operation.pk))
+    return operation
+
+
+def _perform_later(operation_id: int) -> None:
+    from payments.tasks import card_operation_perform as task
+
+    task.delay(operation_id)
+
+
+# --- Taking money for lines: capture, or charge the saved card (M4, M3) -------------------
+
+
+def card_take_for_lines(*, order: Order, lines: list[OrderLine], actor: Actor) -> CardOperation | None:
+    """Take payment for these lines (despatched, or allocated on a phone or postal order).
+
+    Lines already paid are skipped, so a second despatch notice changes nothing. The first
+    take carries the delivery charge. A live hold is captured (once: Stripe allows one
+    capture, which releases the rest); otherwise the saved card is charged off-session.
+    """
+    order_payment = OrderPayment.objects.select_for_update().get(order=order)
+    if order_payment.invoice_chosen_at:
+        return None  # staff chose to despatch on invoice: the card is not tried again
+    authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
+    paid = set(PaidLine.objects.filter(line__order=order).values_list("line_id", flat=True))
+    to_pay = sorted((line for line in lines if line.pk not in paid), key=lambda line: line.pk)
+    if not to_pay:
+        return None
+    amount = sum(line_amount_pence(line) for line in to_pay) + (0 if paid else order.delivery_pence)
+    line_ids = [line.pk for line in to_pay]
+
+    kind = _take_kind(order_payment, authorisation, amount, actor=actor)
+    return operation_open(order_payment=order_payment, kind=kind, amount_pence=amount, line_ids=line_ids, actor=actor)
+
+
+def _capture_under_way(order_payment: OrderPayment) -> bool:
+    """Stripe allows one capture per hold: once one is under way, later lines are charged."""
+    return order_payment.card_operations.filter(
+        kind=CardOperation.Kind.CAPTURE, status__in=[CardOperation.Status.PENDING, CardOperation.Status.SUCCEEDED]
+    ).exists()
+
+
+def _take_kind(order_payment: OrderPayment, authorisation: Authorisation, amount: int, *, actor: Actor) -> str:
+    """Capture from the hold while it is live and uncaptured; otherwise charge the saved card."""
+    if _capture_under_way(order_payment):
+        return CardOperation.Kind.CHARGE
+    if authorisation.status == Authorisation.Status.PENDING:
+        return CardOperation.Kind.CAPTURE  # the hold is not back from Stripe yet: the capture waits for it
+    if authorisation.status != Authorisation.Status.AUTHORISED:
+        return CardOperation.Kind.CHARGE
+    if deadline_passed(authorisation):
+        authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=actor)
+        return CardOperation.Kind.CHARGE
+    if amount > authorisation.amount_pence:
+        # P7: more than the hold covers (a price the customer agreed to): release it and charge.
+        authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor)
+        return CardOperation.Kind.CHARGE
+    return CardOperation.Kind.CAPTURE
+
+
+def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -> CardOperation:
+    """Staff capture lines from the live hold by hand (M4): refused once the hold has ended."""
+    with transaction.atomic(durable=True):
+        order = Order.objects.select_for_update().get(pk=order_id)
+        authorisation = Authorisation.objects.select_for_update().get(order_payment__order=order)
+        order_payment = authorisation.order_payment
+        if (
+            authorisation.status != Authorisation.Status.AUTHORISED
+            or deadline_passed(authorisation)
+            or _capture_under_way(order_payment)
+        ):
+            raise RuleViolation(
+                errors.AUTHORISATION_NOT_CAPTURABLE,
+                f"The card hold on order {order_id} cannot be captured: it is "
+                f"{authorisation.get_status_display().lower()}, already being captured, or past Stripe's deadline.",
+            )
+        lines = list(order.lines.filter(pk__in=line_ids, card_payment__isnull=True).order_by("pk"))
+        if not lines:
+            raise RuleViolation(
+                errors.AUTHORISATION_NOT_CAPTURABLE, "Those lines are not on the order or already paid."
+            )
+        amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
+        if amount > authorisation.amount_pence:
+            raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
+        return card_take_for_lines(order=order, lines=lines, actor=actor)
+
+
+def deadline_passed(authorisation: Authorisation) -> bool:
+    return authorisation.capture_before is not None and authorisation.capture_before <= clock.now()
+
+
+def card_assert_lines_payable(*, order: Order) -> None:
+    """LINES_DESPATCH_CHECK: a held payment stops despatch unless staff chose to invoice."""
+    order_payment = OrderPayment.objects.filter(order=order).first()
+    if order_payment and order_payment.held_at and not order_payment.invoice_chosen_at:
+        raise RuleViolation(
+            errors.PAYMENT_HELD,
+            f"Payment for order {order.pk} is held ({order_payment.hold_reason}); "
+            "take payment or choose to invoice before despatch.",
+        )
+
+
+def card_lines_withdrawn(*, order: Order, lines: list[OrderLine], actor: Actor) -> None:
+    """O4: when nothing of the order is left to pay for, release the hold.
+
+    A part withdrawal needs no call: the single capture takes only what is despatched and
+    Stripe releases the rest.
+    """
+    order_payment = OrderPayment.objects.select_for_update().get(order=order)
+    authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
+    withdrawn = {line.pk for line in lines}
+    remaining = order.lines.exclude(pk__in=withdrawn).exclude(card_payment__isnull=False)
+    nothing_left = order.status in (Order.Status.DECLINED, Order.Status.CANCELLED) or not remaining.exists()
+    if nothing_left and authorisation.status in (Authorisation.Status.AUTHORISED, Authorisation.Status.PENDING):
+        authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor, charge_on_despatch=False)
+
+
+# --- Ending holds: release at day 10, lapse at Stripe's deadline (M3) --------------------
+
+
+def authorisation_end(authorisation, status, *, actor, charge_on_despatch=True) -> None:
+    """Record a hold's end (released by us, or lapsed at Stripe) and, for a release, tell Stripe."""
+    was_pending = authorisation.status == Authorisation.Status.PENDING
+    authorisation.status = status
+    authorisation.ended_at = clock.now()
+    authorisation.save(update_fields=["status", "ended_at"])
+    order_payment = authorisation.order_payment
+    if not was_pending:
+        ledger_record(
+            order_id=order_payment.order_id,
+            kind=LedgerEntry.Kind.RELEASE if status == Authorisation.Status.RELEASED else LedgerEntry.Kind.LAPSE,
+            amount_pence=authorisation.amount_pence,
+            method=CARD,
+            payment_intent_id=authorisation.payment_intent_id,
+            actor=actor,
+        )
+    if charge_on_despatch and order_payment.charge_on_despatch_since is None:
+        order_payment.charge_on_despatch_since = clock.now()
+        order_payment.save(update_fields=["charge_on_despatch_since"])
+    if status == Authorisation.Status.RELEASED:
+        operation_open(order_payment=order_payment, kind=CardOperation.Kind.CANCEL, amount_pence=0, actor=actor)
+
+
+def authorisation_lapse(*, payment_intent_id: str, actor: Actor) -> bool:
+    """Stripe ended the hold itself (charge.expired, or canceled with reason automatic).
+
+    Safe in any order and any number of times: only a live hold changes.
+    """
+    with transaction.atomic(durable=True):
+        authorisation = (
+            Authorisation.objects.select_for_update(of=("self",))
+            .select_related("order_payment")
+            .filter(payment_intent_id=payment_intent_id, status=Authorisation.Status.AUTHORISED)
+            .first()
+        )
+        if authorisation is None:
+            return False
+        authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=actor)
+        return True
+
+
+def authorisations_lapse_overdue(*, actor: Actor) -> int:
+    """Holds past Stripe's deadline with no webhook yet count as lapsed (M3)."""
+    with transaction.atomic(durable=True):
+        overdue = list(
+            Authorisation.objects.select_for_update(of=("self",))
+            .select_related("order_payment")
+            .filter(status=Authorisation.Status.AUTHORISED, capture_before__lte=clock.now())
+            .order_by("pk")
+        )
+        for authorisation in overdue:
+            authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=actor)
+    return len(overdue)
+
+
+def release_cutoff() -> dt.datetime:
+    """Holds authorised before this instant are past the release day (M3): calendar days in London."""
+    release_day = clock.days_after(clock.today(), -settings.MINT_AUTHORISATION_RELEASE_DAYS)
+    return clock.start_of_london_day(clock.days_after(release_day, 1))
+
+
+# --- Staff: the held-payment queue --------------------------------------------------------
+
+
+def order_payment_hold_resolve(
+    *, order_id: int, actor: Actor, invoice: bool = False, stripe_payment_method_id: str = ""
+) -> OrderPayment:
+    """Staff settle a held payment: despatch on invoice, or charge a (new) saved card again."""
+    with transaction.atomic(durable=True):
+        order_payment = (
+            OrderPayment.objects.select_for_update(of=("self",)).select_related("order").get(order_id=order_id)
+        )
+        if order_payment.held_at is None:
+            raise RuleViolation(errors.NOT_HELD, f"Payment for order {order_id} is not held.")
+        if invoice:
+            order_payment.invoice_chosen_at = clock.now()
+            order_payment.invoice_chosen_by = actor.user
+            order_payment.save(update_fields=["invoice_chosen_at", "invoice_chosen_by"])
+            return order_payment
+        if not stripe_payment_method_id.startswith("pm_"):
+            raise RuleViolation(errors.PAYMENT_METHOD_ID_REQUIRED, "Give the Stripe payment method id to charge.")
+        order_payment.stripe_payment_method_id = stripe_payment_method_id
+        order_payment.held_at = None
+        order_payment.hold_reason = ""
+        order_payment.charge_on_despatch_since = order_payment.charge_on_despatch_since or clock.now()
+        order_payment.save(
+            update_fields=["stripe_payment_method_id", "held_at", "hold_reason", "charge_on_despatch_since"]
+        )
+        unpaid = _failed_unpaid_lines(order_payment)
+        if unpaid:
+            operation_open(
+                order_payment=order_payment,
+                kind=CardOperation.Kind.CHARGE,
+                amount_pence=sum(line_amount_pence(line) for line in unpaid) + _delivery_due(order_payment),
+                line_ids=[line.pk for line in unpaid],
+                actor=actor,
+            )
+        return order_payment
+
+
+def _failed_unpaid_lines(order_payment: OrderPayment) -> list[OrderLine]:
+    """Lines whose capture or charge failed and that nothing has paid since."""
+    failed_ids = set()
+    for line_ids in order_payment.card_operations.filter(
+        status=CardOperation.Status.FAILED, kind__in=[CardOperation.Kind.CHARGE, CardOperation.Kind.CAPTURE]
+    ).values_list("line_ids", flat=True):
+        failed_ids.update(line_ids)
+    return list(order_payment.order.lines.filter(pk__in=failed_ids, card_payment__isnull=True).order_by("pk"))
+
+
+def _delivery_due(order_payment: OrderPayment) -> int:
+    taken = PaidLine.objects.filter(line__order_id=order_payment.order_id).exists()
+    return 0 if taken else order_payment.order.delivery_pence

@@ -1,0 +1,81 @@
+"""Reconciliation (M9): statements in (Stripe's balance transactions, the bank's CSV),
+each line matched to the one ledger entry it stands for; the rest listed as unmatched.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from mint_shop.actors import Actor
+from mint_shop.errors import RuleViolation
+from payments import errors, gateway
+from payments.models import StatementLine
+from payments.selectors import ledger_entry_for_statement_line
+
+
+def statement_import_stripe(*, actor: Actor) -> int:
+    """Fetch Stripe's balance transactions (outside any transaction), store the new ones, match."""
+    lines = [
+        StatementLine(
+            source=StatementLine.Source.STRIPE,
+            external_id=txn["id"],
+            amount_pence=txn["amount"],
+            occurred_on=dt.datetime.fromtimestamp(txn["created"], tz=dt.UTC).date(),
+            reference=txn.get("source") or "",
+            description=(txn.get("description") or txn.get("type") or "")[:300],
+        )
+        for txn in gateway.balance_transactions()
+    ]
+    return _store_and_match(lines)
+
+
+def statement_import_bank_csv(*, csv_text: str, actor: Actor) -> int:
+    """A bank statement as CSV with columns date (YYYY-MM-DD), amount (pounds, signed), reference.
+
+    Any bad row refuses the whole file, naming the row, and nothing is stored. Re-importing
+    the same statement stores nothing new: each row is known by its content and position.
+    """
+    reader = csv.DictReader(io.StringIO(csv_text))
+    if not reader.fieldnames or not {"date", "amount", "reference"} <= set(reader.fieldnames):
+        raise RuleViolation(errors.STATEMENT_INVALID, "The CSV needs the columns date, amount and reference.")
+    lines = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(reader, start=2):
+        try:
+            occurred_on = dt.date.fromisoformat(row["date"].strip())
+            pounds = Decimal(row["amount"].strip().replace(",", "").replace("£", ""))
+        except (ValueError, InvalidOperation, AttributeError):
+            raise RuleViolation(errors.STATEMENT_INVALID, f"Row {number}: the date or amount cannot be read.") from None
+        pence = pounds * 100
+        if pence != pence.to_integral_value() or pence == 0:
+            raise RuleViolation(errors.STATEMENT_INVALID, f"Row {number}: the amount must be whole pence, not zero.")
+        key = f"{occurred_on}|{int(pence)}|{row['reference'].strip()}"
+        seen[key] = seen.get(key, 0) + 1
+        lines.append(
+            StatementLine(
+                source=StatementLine.Source.BANK,
+                external_id=hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()[:40],
+                amount_pence=int(pence),
+                occurred_on=occurred_on,
+                reference=row["reference"].strip().upper(),
+                description=(row.get("description") or "").strip()[:300],
+            )
+        )
+    return _store_and_match(lines)
+
+
+def _store_and_match(lines: list[StatementLine]) -> int:
+    with transaction.atomic(durable=True):
+        StatementLine.objects.bulk_create(lines, ignore_conflicts=True)
+        matched = 0
+        for line in StatementLine.objects.select_for_update().filter(matched_entry__isnull=True).order_by("pk"):
+            entry = ledger_entry_for_statement_line(line)
+            if entry is not None:
+                line.matched_entry = entry
+                line.save(update_fields=["matched_entry"])
+                matched += 1
+        return matched

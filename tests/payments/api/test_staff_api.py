@@ -1,0 +1,152 @@
+"""Finance's and customer service's API: refusals name the rule; roles reach their own work."""
+
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from mint_shop.actors import Actor
+from payments.models import Cheque, LedgerEntry, Refund
+from payments.services.receipts import bank_receipt_record
+from tests.payments.factories import order_with_lines
+from tests.payments.services.test_webhooks import charge_expired, signed
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user=None) -> APIClient:
+    client = APIClient()
+    if user:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def finance(staff_user):
+    return _client(staff_user("finance"))
+
+
+@pytest.fixture
+def transfer_order(place):
+    order = place(order_with_lines(2500, payment_method="bank_transfer"))
+    bank_receipt_record(
+        reference=order.payment.reference,
+        amount_pence=3000,
+        received_on=dt.date(2026, 11, 20),
+        method="bank_transfer",
+        actor=Actor.system(),
+    )
+    return order
+
+
+def test_m8_a_refund_above_what_is_refundable_is_a_409_naming_m8(finance, transfer_order):
+    response = finance.post(
+        "/api/v1/staff/refunds/",
+        {"order_id": transfer_order.pk, "amount_pence": 3001, "request_id": "api-1"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "refund_above_refundable" and response.json()["rule"] == "M8"
+    assert not Refund.objects.exists()
+
+
+def test_m8_the_same_refund_request_posted_twice_refunds_once(finance, transfer_order):
+    body = {"order_id": transfer_order.pk, "amount_pence": 1000, "request_id": "api-2"}
+    first = finance.post("/api/v1/staff/refunds/", body, format="json")
+    again = finance.post("/api/v1/staff/refunds/", body, format="json")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    due = finance.get("/api/v1/staff/refunds/due/").json()["results"]
+    assert [r["payout_reference"] for r in due] == [first.json()["payout_reference"]]
+
+
+def test_m8_customer_service_cannot_grant_refunds(staff_user, transfer_order):
+    response = _client(staff_user("customer_service")).post(
+        "/api/v1/staff/refunds/", {"order_id": transfer_order.pk, "amount_pence": 100, "request_id": "x"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_m7_customer_service_records_a_cheque_but_finance_banks_it(staff_user, place):
+    order = place(order_with_lines(2500, payment_method="cheque"))
+    desk = _client(staff_user("customer_service"))
+    body = {"reference": order.payment.reference, "amount_pence": 3000, "drawer": "A Customer", "cheque_number": "1"}
+    created = desk.post("/api/v1/staff/cheques/", body, format="json")
+    assert created.status_code == 201
+    assert desk.post(f"/api/v1/staff/cheques/{created.json()['id']}/bank/").status_code == 403
+    banked = _client(staff_user("finance")).post(f"/api/v1/staff/cheques/{created.json()['id']}/bank/")
+    assert banked.status_code == 200 and Cheque.objects.get().status == "banked"
+
+
+def test_m7_a_cheque_for_an_unknown_order_is_a_404_naming_m7(finance):
+    response = finance.post(
+        "/api/v1/staff/cheques/",
+        {"reference": "MINT-424242", "amount_pence": 3000, "drawer": "X", "cheque_number": "2"},
+        format="json",
+    )
+    assert response.status_code == 404 and response.json()["rule"] == "M7"
+
+
+@pytest.mark.integration
+def test_m4_capturing_a_released_authorisation_is_a_409_naming_m4(card, place, commit, staff_user):
+    from orders import hooks
+
+    order = place(order_with_lines(2500), stripe_payment_method_id=card())
+    with commit():
+        hooks.notify(hooks.LINES_WITHDRAWN, order=order, lines=list(order.lines.all()))
+    response = _client(staff_user("finance")).post(
+        f"/api/v1/staff/payments/orders/{order.pk}/capture/", {"line_ids": [order.lines.get().pk]}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "authorisation_not_capturable" and response.json()["rule"] == "M4"
+
+
+def test_m9_the_ledger_list_costs_the_same_for_one_entry_or_many(finance, place, django_assert_max_num_queries):
+    for _ in range(5):
+        order = place(order_with_lines(2500, payment_method="bank_transfer"))
+        bank_receipt_record(
+            reference=order.payment.reference,
+            amount_pence=3000,
+            received_on=dt.date(2026, 11, 20),
+            method="bank_transfer",
+            actor=Actor.system(),
+        )
+    with django_assert_max_num_queries(8):
+        response = finance.get("/api/v1/staff/ledger/")
+    assert response.json()["count"] == LedgerEntry.objects.count() == 5
+
+
+def test_m9_finance_sees_per_order_money_and_exports_unmatched_as_csv(finance, transfer_order):
+    money = finance.get(f"/api/v1/staff/payments/orders/{transfer_order.pk}/").json()
+    assert (money["taken_pence"], money["outstanding_pence"]) == (3000, 0)
+    imported = finance.post(
+        "/api/v1/staff/reconciliation/bank-import/",
+        {"csv": "date,amount,reference\n2026-11-20,9.99,NOBODY\n"},
+        format="json",
+    )
+    assert imported.json() == {"matched": 0}
+    unmatched = finance.get("/api/v1/staff/reconciliation/unmatched/").json()
+    assert [line["amount_pence"] for line in unmatched["statement_lines"]] == [999]
+    assert [entry["order"] for entry in unmatched["ledger_entries"]] == [transfer_order.pk]
+    export = finance.get("/api/v1/staff/reconciliation/unmatched/statement.csv")
+    assert export["Content-Type"] == "text/csv" and "NOBODY" in export.content.decode()
+
+
+def test_m9_reconciliation_is_finance_only(staff_user):
+    assert _client(staff_user("warehouse")).get("/api/v1/staff/reconciliation/unmatched/").status_code == 403
+
+
+def test_m10_a_webhook_with_a_bad_signature_is_a_400_and_nothing_stored(db):
+    payload, header = signed(charge_expired("evt_api", "pi_x"), secret="whsec_wrong")
+    response = _client().post(
+        "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 400 and response.json()["rule"] == "M10"
+
+
+def test_m10_a_signed_webhook_is_accepted(db):
+    payload, header = signed({"id": "evt_ok", "type": "customer.created", "data": {"object": {}}})
+    response = _client().post(
+        "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 200

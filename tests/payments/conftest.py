@@ -1,0 +1,103 @@
+"""Payments fixtures: on-commit work run as it would be, orders' acceptance recorded, cards."""
+
+import os
+import signal
+from contextlib import contextmanager
+
+import pytest
+
+from orders import hooks
+from payments import gateway, orders_link
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit(): ...` runs what the block scheduled for after commit (tasks run eagerly)."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def acceptance(monkeypatch):
+    """Orders' acceptance services do not exist on this branch: record what payments asks of them."""
+    calls = {"accepted": [], "unaccepted": []}
+    monkeypatch.setattr(
+        orders_link,
+        "lines_accept",
+        lambda *, order_id, line_ids, accepted_at, actor: calls["accepted"].append((order_id, sorted(line_ids))),
+    )
+    monkeypatch.setattr(
+        orders_link,
+        "lines_unaccept",
+        lambda *, order_id, line_ids, actor: calls["unaccepted"].append((order_id, sorted(line_ids))),
+    )
+    return calls
+
+
+TEST_CARD = "4242424242424242"
+DECLINED_ON_CHARGE = "4000000000000341"  # attaches, then every charge is declined
+NEEDS_AUTHENTICATION = "4000002500003155"  # every payment asks for 3-D Secure
+
+
+@pytest.fixture
+def card(localstripe):
+    """Make a Stripe payment method as Stripe.js would in the browser (no card number reaches us)."""
+
+    def make(number: str = TEST_CARD) -> str:
+        return (
+            gateway.stripe_client()
+            .v1.payment_methods.create(
+                params={"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+            )
+            .id
+        )
+
+    return make
+
+
+@pytest.fixture
+def place(commit):
+    """Tell payments an order was placed, as orders' order_place does, and run what follows."""
+
+    def run(order, **payment):
+        with commit():
+            hooks.notify(hooks.ORDER_PLACED, order=order, payment={"method": order.payment_method, **payment})
+        order.refresh_from_db()
+        return order
+
+    return run
+
+
+@pytest.fixture
+def despatch(commit):
+    def run(order, lines):
+        with commit():
+            hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=lines)
+            hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=lines, shipment=None)
+
+    return run
+
+
+@pytest.fixture
+def stripe_paused(localstripe, settings):
+    """Stop the localstripe process (SIGSTOP) and continue it (SIGCONT), keeping its data.
+
+    While stopped, connections are accepted by the kernel but never answered, so our calls
+    time out; on continuing, localstripe acts on what it received: the case of a request
+    that reached Stripe while we heard nothing back.
+    """
+    settings.STRIPE_TIMEOUT_SECONDS = 1
+
+    @contextmanager
+    def paused():
+        os.kill(localstripe.process.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(localstripe.process.pid, signal.SIGCONT)
+
+    yield paused
+    os.kill(localstripe.process.pid, signal.SIGCONT)
