@@ -199,6 +199,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "KeyedChannelEnum": "customers.api.serializers.KEYED_CHANNELS",
         "ConsentSourceEnum": "consents.models.MarketingConsent.Source",
         "StaffConsentSourceEnum": "consents.api.serializers.STAFF_SOURCES",
+        "ContactDirectionEnum": "customers.models.ContactLogEntry.Direction",
+        "LedgerDirectionEnum": "payments.models.LedgerEntry.Direction",
     }
 )
 
