@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mint_shop.settings")
 
@@ -18,6 +19,10 @@ app.conf.beat_schedule = {
     # customers and consents
 
     # orders
+    "orders-notify-delays": {
+        "task": "orders.tasks.orders_notify_delays",
+        "schedule": crontab(hour=7, minute=0),  # O6: once a day, London time
+    },
 
     # payments
 

@@ -1,0 +1,36 @@
+import pytest
+
+from orders import hooks
+from tests.catalogue.factories import DeliveryOptionFactory, TermsVersionFactory
+from tests.factories import CustomerFactory, ProductFactory
+
+
+@pytest.fixture
+def shop(db):
+    """Terms in force and the delivery options every order needs (P2, P8)."""
+    TermsVersionFactory()
+    DeliveryOptionFactory()
+    DeliveryOptionFactory(code="uk-premium", name="UK next day", premium=True, charge_pence=995)
+    DeliveryOptionFactory(code="overseas", name="Overseas tracked", region="overseas", charge_pence=1800)
+
+
+@pytest.fixture
+def customer(shop):
+    return CustomerFactory()
+
+
+@pytest.fixture
+def product(shop):
+    return ProductFactory(stock=10, price_pence=2500)
+
+
+@pytest.fixture
+def hook_calls():
+    """Record every orders→payments event; the real handler table is restored afterwards."""
+    saved = {event: list(handlers) for event, handlers in hooks._handlers.items()}
+    calls = []
+    for event in hooks.EVENTS:
+        hooks.register(event, lambda _event=event, **kwargs: calls.append((_event, kwargs)))
+    yield calls
+    hooks._handlers.clear()
+    hooks._handlers.update(saved)
