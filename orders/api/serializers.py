@@ -65,7 +65,8 @@ class OrderPlaceSerializer(serializers.Serializer):
 
 class StaffOrderPlaceSerializer(OrderPlaceSerializer):
     customer_id = serializers.IntegerField()
-    channel = serializers.ChoiceField(choices=[Channel.PHONE, Channel.POST])
+    # Checked by the service (O1) so the refusal names the rule.
+    channel = serializers.CharField(max_length=10, help_text=f"{Channel.PHONE} or {Channel.POST}")
 
 
 class LineIdsSerializer(serializers.Serializer):
@@ -87,7 +88,7 @@ class DespatchSerializer(LineIdsSerializer):
 
 
 class DeliveryRecordSerializer(serializers.Serializer):
-    evidence = serializers.ChoiceField(choices=Shipment.Evidence.choices)
+    evidence = serializers.CharField(max_length=10, help_text="signature, gps or photo (O9)")
     reference = serializers.CharField(max_length=300)
     delivered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -146,6 +147,8 @@ class OrderSerializer(serializers.ModelSerializer):
     terms_version = serializers.SlugRelatedField(slug_field="version", read_only=True)
     delivery_option = serializers.SlugRelatedField(slug_field="code", read_only=True)
     delivery_country = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="placed (an offer), declined, cancelled or completed")
+    channel = serializers.CharField(read_only=True, help_text="web, phone or post (O1)")
     goods_pence = serializers.SerializerMethodField()
     total_pence = serializers.SerializerMethodField()
 
@@ -160,7 +163,7 @@ class OrderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_goods_pence(self, order) -> int:
+    def get_goods_pence(self, order) -> int:  # the live lines after their discounts
         return sum(line.total_pence for line in order.lines.all() if line.live)
 
     def get_total_pence(self, order) -> int:
