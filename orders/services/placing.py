@@ -70,14 +70,11 @@ def _check_quantities(lines: list[LineRequest]) -> None:
             )
 
 
-def _check_products(*, customer, requests, products, today) -> None:
+def _check_products(*, customer, requests, wanted: Counter, products, today) -> None:
     """P3–P7 for each product, against the customer's earlier orders for P4."""
-    missing = {r.product_id for r in requests} - set(products)
+    missing = set(wanted) - set(products)
     if missing:
         raise RuleViolation(errors.PRODUCT_UNKNOWN, f"No such product: {sorted(missing)}.")
-    wanted = Counter()
-    for r in requests:
-        wanted[r.product_id] += r.quantity
     earlier = dict(
         OrderLine.objects.filter(order__customer=customer, product_id__in=list(wanted), withdrawn_at__isnull=True)
         .exclude(order__status__in=WITHDRAWN_STATUSES)
@@ -95,6 +92,9 @@ def _check_products(*, customer, requests, products, today) -> None:
                 f"The price of {product.sku} is now {format_pence(product.price_pence)} "
                 f"(you saw {format_pence(r.seen_unit_price_pence)}).",
             )
+        if product.stock < wanted[r.product_id]:
+            # Early and unlocked, so a sold-out launch refuses cheaply; _take_stock decides under the lock.
+            raise RuleViolation(errors.OUT_OF_STOCK, f"Only {product.stock} left of {product.sku}.")
         if r.engraving_text and not product.personalisable:
             raise RuleViolation(errors.ENGRAVING_NOT_ALLOWED, f"{product.sku} cannot be personalised.")
         if product.launch_date and product.launch_date > today and not (
@@ -231,8 +231,11 @@ def order_place(
         customer_assert_can_order(customer=customer)
         now = clock.now()
         today = clock.london_date(now)
-        products = Product.objects.in_bulk([r.product_id for r in lines])
-        _check_products(customer=customer, requests=lines, products=products, today=today)
+        wanted = Counter()
+        for r in lines:
+            wanted[r.product_id] += r.quantity
+        products = Product.objects.in_bulk(list(wanted))
+        _check_products(customer=customer, requests=lines, wanted=wanted, products=products, today=today)
         option, supplement = _delivery(delivery)
         terms = terms_version_for(placed_at=now)
         if terms is None:
@@ -285,8 +288,5 @@ def order_place(
             dedupe_key=f"order:{order.pk}:acknowledgment",
         )
         hooks.notify(hooks.ORDER_PLACED, order=order, payment=payment)
-        wanted = Counter()
-        for r in lines:
-            wanted[r.product_id] += r.quantity
         _take_stock(wanted)
     return order, True
