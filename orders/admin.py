@@ -46,42 +46,37 @@ class OrderActionForm(ActionForm):
     tracking_number = forms.CharField(required=False)
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
+class ReadOnlyInline(admin.TabularInline):
+    """What happened, shown on the order; only the services change it."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
     fields = [
         "product", "quantity", "unit_price_pence", "discount_pence", "engraving_text", "allocated_at",
         "accepted_at", "accepted_via", "paid_at", "shipment", "withdrawn_at", "withdrawn_because",
         "proposed_unit_price_pence", "price_answer",
     ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ShipmentInline(admin.TabularInline):
+class ShipmentInline(ReadOnlyInline):
     model = Shipment
-    extra = 0
-    can_delete = False
     fields = ["carrier", "tracking_number", "despatched_at", "advised_delivery_date", "delivered_at",
               "delivery_evidence"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "kind", "actor", "data"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _run(modeladmin, request, queryset, call) -> None:

@@ -76,42 +76,50 @@ class OrderDetailView(CustomerOrderMixin, generics.RetrieveAPIView):
         return self.own_order(self.kwargs["pk"])
 
 
-class OrderPriceAnswerView(CustomerOrderMixin, APIView):
+class CustomerOrderAction(CustomerOrderMixin, APIView):
+    """A customer's action on their own order: validate the body, call the service, answer with the order."""
+
+    input_serializer = None
+
+    def act(self, order_id: int, data: dict, actor: Actor) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        self.act(self.own_order(pk).pk, data, Actor.customer(request.user))
+        return Response(s.OrderDetailSerializer(self.own_order(pk)).data)
+
+
+@extend_schema(request=s.PriceAnswerSerializer, responses=s.OrderDetailSerializer)
+class OrderPriceAnswerView(CustomerOrderAction):
     """P7: the customer agrees to, or refuses, the new price put to their order."""
 
-    @extend_schema(request=s.PriceAnswerSerializer, responses=s.OrderDetailSerializer)
-    def post(self, request, pk: int):
-        data = s.PriceAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = self.own_order(pk)
-        services.order_price_change_respond(
-            order_id=order.pk, agree=data.validated_data["agree"], actor=Actor.customer(request.user)
-        )
-        return Response(s.OrderDetailSerializer(self.own_order(pk)).data)
+    input_serializer = s.PriceAnswerSerializer
+
+    def act(self, order_id, data, actor):
+        services.order_price_change_respond(order_id=order_id, agree=data["agree"], actor=actor)
 
 
-class OrderPartDespatchView(CustomerOrderMixin, APIView):
+@extend_schema(request=None, responses=s.OrderDetailSerializer)
+class OrderPartDespatchView(CustomerOrderAction):
     """O7: send the ready items first, for an extra delivery charge."""
 
-    @extend_schema(request=None, responses=s.OrderDetailSerializer)
-    def post(self, request, pk: int):
-        order = self.own_order(pk)
-        services.order_part_despatch_request(order_id=order.pk, actor=Actor.customer(request.user))
-        return Response(s.OrderDetailSerializer(self.own_order(pk)).data)
+    def act(self, order_id, data, actor):
+        services.order_part_despatch_request(order_id=order_id, actor=actor)
 
 
-class OrderCancelLinesView(CustomerOrderMixin, APIView):
+@extend_schema(request=s.LineIdsSerializer, responses=s.OrderDetailSerializer)
+class OrderCancelLinesView(CustomerOrderAction):
     """Withdraw lines of the offer before a contract forms (O3)."""
 
-    @extend_schema(request=s.LineIdsSerializer, responses=s.OrderDetailSerializer)
-    def post(self, request, pk: int):
-        data = s.LineIdsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = self.own_order(pk)
-        services.order_lines_cancel(
-            order_id=order.pk, line_ids=data.validated_data["line_ids"], actor=Actor.customer(request.user)
-        )
-        return Response(s.OrderDetailSerializer(self.own_order(pk)).data)
+    input_serializer = s.LineIdsSerializer
+
+    def act(self, order_id, data, actor):
+        services.order_lines_cancel(order_id=order_id, line_ids=data["line_ids"], actor=actor)
 
 
 class ShipmentNonReceiptView(CustomerOrderMixin, APIView):

@@ -53,6 +53,8 @@ def test_o5_o8_the_warehouse_allocates_and_despatches_with_admin_actions(staff_u
     client.post(changelist, {"action": "despatch", "_selected_action": [order.pk], "carrier": "DPD",
                              "tracking_number": "15501"})
     assert order.shipments.get().tracking_number == "15501"
+    page = client.get(f"/admin/orders/order/{order.pk}/change/")
+    assert page.status_code == 200 and b"15501" in page.content
 
 
 def test_o4_the_warehouse_is_not_offered_the_decline_action(staff_user, customer, product):
