@@ -1,13 +1,19 @@
-"""Which of catalogue' permissions each staff role holds (collected by mint_shop/roles.py)."""
+"""Which of catalogue's permissions each staff role holds (collected by mint_shop/roles.py)."""
+
+_READ = [
+    "catalogue.view_range",
+    "catalogue.view_product",
+    "catalogue.view_deliveryoption",
+    "catalogue.view_termsversion",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    "customer_service": [
-        "catalogue.view_range",
-        "catalogue.view_product",
-    ],
+    "customer_service": list(_READ),
     "warehouse": [
-        "catalogue.view_range",
-        "catalogue.view_product",
+        *_READ,
+        "catalogue.add_product",
         "catalogue.change_product",
+        "catalogue.add_deliveryoption",
+        "catalogue.change_deliveryoption",
     ],
 }

@@ -1,5 +1,35 @@
-from catalogue.models import Product
+import datetime as dt
+
+from django.conf import settings
+
+from catalogue.models import DeliveryOption, Product, TermsVersion
 
 
 def product_list_for_sale():
-    return Product.objects.select_related("range").order_by("range__name", "sku")
+    """What customers browse: every product not withdrawn (P3), pre-sale ones included (P5)."""
+    return Product.objects.filter(withdrawn_at__isnull=True).select_related("range").order_by("range__name", "sku")
+
+
+def product_price_history(*, product_id: int):
+    """P7: each price the product has had and when it took effect, newest first."""
+    return (
+        Product.history.filter(id=product_id)
+        .order_by("-history_date", "-history_id")
+        .values("price_pence", "history_date", "history_change_reason")
+    )
+
+
+def delivery_option_list_active():
+    return DeliveryOption.objects.filter(active=True).order_by("region", "charge_pence", "code")
+
+
+def delivery_option_standard_charge(*, region: str) -> int:
+    """The cheapest active option in the region: the base that a supplement is counted from (P2)."""
+    option = DeliveryOption.objects.filter(region=region, active=True).order_by("charge_pence").first()
+    return option.charge_pence if option else 0
+
+
+def terms_version_for(*, placed_at: dt.datetime) -> TermsVersion | None:
+    """P8: the newest version published at least 24 hours (a setting) before the order."""
+    cutoff = placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
+    return TermsVersion.objects.filter(published_at__lte=cutoff).order_by("-published_at").first()

@@ -1,1 +1,35 @@
 """Writes for catalogue: one public function per use case, keyword-only arguments, one transaction."""
+
+from django.db import transaction
+
+from catalogue import errors
+from catalogue.models import Product
+from mint_shop import clock
+from mint_shop.actors import Actor
+from mint_shop.errors import RuleViolation
+
+
+def product_price_change(*, product_id: int, price_pence: int, actor: Actor) -> Product:
+    """P7: a new price for new orders. Open orders keep the price they were quoted.
+
+    The history row records who changed it and when: that is the price history.
+    """
+    if price_pence <= 0:
+        raise RuleViolation(errors.PRICE_INVALID, "A price must be a positive number of pence.")
+    with transaction.atomic(durable=True):
+        product = Product.objects.select_for_update().get(pk=product_id)
+        product.price_pence = price_pence
+        product._change_reason = f"price change by {actor.describe()}"
+        product.save(update_fields=["price_pence"])
+    return product
+
+
+def product_withdraw(*, product_id: int, actor: Actor) -> Product:
+    """P3: take a product off sale; orders placed earlier are untouched until staff act on them."""
+    with transaction.atomic(durable=True):
+        product = Product.objects.select_for_update().get(pk=product_id)
+        if product.withdrawn_at is None:
+            product.withdrawn_at = clock.now()
+            product._change_reason = f"withdrawn by {actor.describe()}"
+            product.save(update_fields=["withdrawn_at"])
+    return product

@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
     },
 
     # orders
+    "orders-notify-delays": {
+        "task": "orders.tasks.orders_notify_delays",
+        "schedule": crontab(hour=7, minute=0),  # O6: once a day, London time
+    },
 
     # payments
     "payments-card-operations-retry-due": {

@@ -206,6 +206,13 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 
 
 # catalogue and orders (P, O)
+MINT_TERMS_NOTICE_HOURS = env.int("MINT_TERMS_NOTICE_HOURS", default=24)  # P8
+MINT_MAX_LINE_QUANTITY = env.int("MINT_MAX_LINE_QUANTITY", default=1000)  # P4: beyond this a quantity is absurd
+MINT_DELIVERY_PROMISE_DAYS = env.int("MINT_DELIVERY_PROMISE_DAYS", default=21)  # O6
+MINT_DELAY_WARNING_DAYS = env.int("MINT_DELAY_WARNING_DAYS", default=2)  # O6: warn this many days ahead
+MINT_NON_RECEIPT_REPORT_DAYS = env.int("MINT_NON_RECEIPT_REPORT_DAYS", default=30)  # O11
+MINT_HIGH_VALUE_PENCE = env.int("MINT_HIGH_VALUE_PENCE", default=500_000)  # O13: over £5,000
+MINT_FIRST_ORDER_HIGH_VALUE_PENCE = env.int("MINT_FIRST_ORDER_HIGH_VALUE_PENCE", default=200_000)  # O13
 
 
 # payments (M)

@@ -1,21 +1,247 @@
-from django.contrib import admin
+"""Staff screens: keying phone and postal orders, and the actions of each role (they call services)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from orders.models import Order, OrderLine
+from catalogue.models import Product
+from customers.models import Customer
+from mint_shop.actors import Actor, Channel
+from mint_shop.errors import RuleViolation
+from orders import services
+from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
+class KeyOrderForm(forms.Form):
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all())
+    channel = forms.ChoiceField(choices=[(Channel.PHONE, "Phone"), (Channel.POST, "Post")])
+    lines = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="SKU quantity [| engraving]")
+    payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
+    delivery_option = forms.CharField(initial="uk-standard")
+    delivery_name = forms.CharField()
+    delivery_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    delivery_postcode = forms.CharField(required=False)
+    delivery_country = forms.CharField(initial="GB", max_length=2)
+
+    def clean_lines(self) -> list[services.LineRequest]:
+        requests = []
+        for row in filter(None, (r.strip() for r in self.cleaned_data["lines"].splitlines())):
+            item, _, engraving = row.partition("|")
+            try:
+                sku, quantity = item.split()
+                product = Product.objects.get(sku=sku)
+                requests.append(services.LineRequest(product.pk, int(quantity), engraving.strip()))
+            except (ValueError, Product.DoesNotExist) as exc:
+                raise forms.ValidationError(f"Cannot read {row!r}: give a known SKU and a whole quantity.") from exc
+        return requests
+
+
+class OrderActionForm(ActionForm):
+    reason = forms.CharField(required=False, help_text="Decline: the reason")
+    carrier = forms.CharField(required=False)
+    tracking_number = forms.CharField(required=False)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """What happened, shown on the order; only the services change it."""
+
     extra = 0
-    raw_id_fields = ["product"]
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = [
+        "product", "quantity", "unit_price_pence", "discount_pence", "engraving_text", "allocated_at",
+        "accepted_at", "accepted_via", "paid_at", "shipment", "withdrawn_at", "withdrawn_because",
+        "proposed_unit_price_pence", "price_answer",
+    ]
+
+
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = ["carrier", "tracking_number", "despatched_at", "advised_delivery_date", "delivered_at",
+              "delivery_evidence"]
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["created_at", "kind", "actor", "data"]
+
+
+def _run(modeladmin, request, queryset, call) -> None:
+    """Apply a service to each chosen order; a refusal is reported, the others still go ahead."""
+    done = 0
+    for order in queryset.order_by("pk"):
+        try:
+            call(order)
+            done += 1
+        except RuleViolation as exc:
+            modeladmin.message_user(request, f"Order {order.pk}: {exc.detail} ({exc.rule.rule})", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{done} order(s) done.", messages.SUCCESS)
 
 
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
-    list_display = ["id", "customer", "channel", "status", "placed_at"]
-    list_filter = ["status", "channel"]
+    list_display = ["id", "customer", "channel", "status", "payment_method", "placed_at", "promised_by"]
+    list_filter = ["status", "channel", "payment_method"]
     search_fields = ["id", "customer__last_name", "customer__email"]
     list_select_related = ["customer"]
-    raw_id_fields = ["customer"]
-    readonly_fields = ["keyed_by", "placed_at"]
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, ShipmentInline, OrderEventInline]
+    action_form = OrderActionForm
+    actions = ["decline", "allocate", "despatch", "put_new_prices"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Order._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # orders change only through the services behind the actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _has(self, request, codename: str) -> bool:
+        return request.user.has_perm(f"orders.{codename}")
+
+    def has_decline_permission(self, request):
+        return self._has(request, "decline_order")
+
+    def has_allocate_permission(self, request):
+        return self._has(request, "allocate_order")
+
+    def has_despatch_permission(self, request):
+        return self._has(request, "despatch_order")
+
+    def has_price_permission(self, request):
+        return self._has(request, "apply_price_change")
+
+    @admin.action(description="Decline the offer (O4), with the reason given", permissions=["decline"])
+    def decline(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        _run(self, request, queryset,
+             lambda o: services.order_decline(order_id=o.pk, reason=reason, actor=Actor.staff(request.user)))
+
+    @admin.action(description="Allocate stock to every open line (O5)", permissions=["allocate"])
+    def allocate(self, request, queryset):
+        _run(self, request, queryset,
+             lambda o: services.order_lines_allocate(order_id=o.pk, actor=Actor.staff(request.user)))
+
+    @admin.action(description="Despatch every allocated line (O8), with carrier and tracking", permissions=["despatch"])
+    def despatch(self, request, queryset):
+        def go(order):
+            line_ids = list(order.lines.filter(withdrawn_at__isnull=True, shipment__isnull=True,
+                                               allocated_at__isnull=False).values_list("pk", flat=True))
+            services.order_despatch(
+                order_id=order.pk,
+                line_ids=line_ids,
+                carrier=request.POST.get("carrier", ""),
+                tracking_number=request.POST.get("tracking_number", ""),
+                actor=Actor.staff(request.user),
+            )
+
+        _run(self, request, queryset, go)
+
+    @admin.action(description="Put today's prices to the customer (P7)", permissions=["price"])
+    def put_new_prices(self, request, queryset):
+        _run(self, request, queryset,
+             lambda o: services.order_price_change_propose(order_id=o.pk, actor=Actor.staff(request.user)))
+
+    def get_urls(self):
+        key = path("key/", self.admin_site.admin_view(self.key_order_view), name="orders_order_key")
+        return [key, *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect(reverse("admin:orders_order_key"))
+
+    def key_order_view(self, request):
+        """O1: customer service keys a phone or postal order; it goes through the same service as the web."""
+        if not self.has_add_permission(request):
+            return redirect(reverse("admin:index"))
+        form = KeyOrderForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                order, _ = services.order_place(
+                    customer=data["customer"],
+                    lines=data["lines"],
+                    delivery=services.DeliveryRequest(
+                        option_code=data["delivery_option"],
+                        name=data["delivery_name"],
+                        address=data["delivery_address"],
+                        postcode=data["delivery_postcode"],
+                        country=data["delivery_country"].upper(),
+                    ),
+                    payment={"method": data["payment_method"]},
+                    actor=Actor.staff(request.user, channel=data["channel"]),
+                )
+            except RuleViolation as exc:
+                form.add_error(None, f"{exc.detail} ({exc.rule.rule})")
+            else:
+                self.message_user(request, f"Order {order.pk} placed.", messages.SUCCESS)
+                return redirect(reverse("admin:orders_order_change", args=[order.pk]))
+        context = {**self.admin_site.each_context(request), "form": form, "title": "Key an order", "opts": self.opts}
+        return TemplateResponse(request, "admin/orders/order/key_order.html", context)
+
+
+class ShipmentActionForm(ActionForm):
+    evidence = forms.ChoiceField(choices=[("", "---"), *Shipment.Evidence.choices], required=False)
+    reference = forms.CharField(required=False, help_text="Signatory, GPS fix or photo reference")
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(SimpleHistoryAdmin):
+    list_display = ["id", "order", "carrier", "tracking_number", "despatched_at", "delivered_at", "delivery_evidence"]
+    list_filter = ["carrier", "delivery_evidence"]
+    search_fields = ["tracking_number", "order__id"]
+    action_form = ShipmentActionForm
+    actions = ["record_delivery"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Shipment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_deliver_permission(self, request):
+        return request.user.has_perm("orders.record_delivery")
+
+    @admin.action(description="Record delivery (O9) with the evidence given", permissions=["deliver"])
+    def record_delivery(self, request, queryset):
+        for shipment in queryset.order_by("pk"):
+            try:
+                services.shipment_record_delivery(
+                    shipment_id=shipment.pk,
+                    evidence=request.POST.get("evidence", ""),
+                    reference=request.POST.get("reference", ""),
+                    actor=Actor.staff(request.user),
+                )
+            except RuleViolation as exc:
+                self.message_user(request, f"Shipment {shipment.pk}: {exc.detail}", messages.ERROR)
+
+
+@admin.register(NonReceiptReport)
+class NonReceiptReportAdmin(admin.ModelAdmin):
+    list_display = ["shipment", "order", "reported_at", "report_by", "late"]
+    list_filter = ["late"]
+
+
+@admin.register(SentInError)
+class SentInErrorAdmin(admin.ModelAdmin):
+    list_display = ["shipment", "remedy", "return_cost_pence", "collection_date", "return_requested_at"]

@@ -5,4 +5,5 @@ from catalogue.api import views
 app_name = "catalogue"
 urlpatterns = [
     path("products/", views.ProductListView.as_view(), name="product-list"),
+    path("delivery-options/", views.DeliveryOptionListView.as_view(), name="delivery-option-list"),
 ]

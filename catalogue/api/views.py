@@ -1,8 +1,8 @@
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
-from catalogue.api.serializers import ProductSerializer
-from catalogue.selectors import product_list_for_sale
+from catalogue.api.serializers import DeliveryOptionSerializer, ProductSerializer
+from catalogue.selectors import delivery_option_list_active, product_list_for_sale
 
 
 class ProductListView(generics.ListAPIView):
@@ -13,3 +13,14 @@ class ProductListView(generics.ListAPIView):
 
     def get_queryset(self):
         return product_list_for_sale()
+
+
+class DeliveryOptionListView(generics.ListAPIView):
+    """P2: standard and premium delivery, UK and overseas, with their charges."""
+
+    serializer_class = DeliveryOptionSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    def get_queryset(self):
+        return delivery_option_list_active()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from catalogue.models import Product, Range
+from catalogue.models import DeliveryOption, Product, Range, TermsVersion
 from customers.models import Customer, User
 from mint_shop.roles import ROLES
 
@@ -31,6 +31,13 @@ PRODUCTS = [
     ("BULL-SOV-1", "Gold sovereign bullion coin", "bullion", 52000, 300, None),
     ("BULL-BRIT-1OZ", "Britannia 1oz silver bullion", "bullion", 3600, 1000, None),
     ("MEDAL-NHS", "NHS service medal", "medals", 6000, 150, 1000),
+]
+
+# code, name, region, premium, charge in pence (P2)
+DELIVERY_OPTIONS = [
+    ("uk-standard", "UK standard (3-5 working days)", "uk", False, 395),
+    ("uk-premium", "UK next working day, signed for", "uk", True, 995),
+    ("overseas", "Overseas tracked", "overseas", False, 1800),
 ]
 
 CUSTOMERS = [
@@ -56,6 +63,14 @@ class Command(BaseCommand):
                     "name": name, "range": ranges[range_code], "price_pence": price, "stock": stock, "mintage": mintage
                 },
             )
+        for code, name, region, premium, charge in DELIVERY_OPTIONS:
+            DeliveryOption.objects.get_or_create(
+                code=code, defaults={"name": name, "region": region, "premium": premium, "charge_pence": charge}
+            )
+        TermsVersion.objects.get_or_create(
+            version="2025.1",
+            defaults={"published_at": dt.datetime(2025, 1, 1, tzinfo=dt.UTC), "text": "See seeds/001 (the T&Cs)."},
+        )
         for first, last, email, born, phone, postcode in CUSTOMERS:
             user, created = User.objects.get_or_create(username=email, defaults={"email": email})
             if created:

@@ -1,0 +1,200 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from mint_shop.actors import Channel
+from orders import selectors
+from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
+from orders.services import DeliveryRequest, LineRequest
+
+# ---- input --------------------------------------------------------------------------------
+
+
+class LineInSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    # No bounds here: the service refuses bad quantities naming the rule (P4).
+    quantity = serializers.IntegerField()
+    engraving_text = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    unit_price_pence = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The price the customer saw; a change is refused (P7)"
+    )
+
+    def to_request(self, data) -> LineRequest:
+        return LineRequest(
+            product_id=data["product_id"],
+            quantity=data["quantity"],
+            engraving_text=data["engraving_text"],
+            seen_unit_price_pence=data["unit_price_pence"],
+        )
+
+
+class DeliveryInSerializer(serializers.Serializer):
+    option = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=1000)
+    postcode = serializers.CharField(max_length=16, allow_blank=True, required=False, default="")
+    country = serializers.CharField(max_length=2, required=False, default="GB")
+    confirmation_email = serializers.EmailField(required=False, default="", allow_blank=True)
+
+
+class PaymentInSerializer(serializers.Serializer):
+    method = serializers.CharField(max_length=16)
+    stripe_payment_method_id = serializers.CharField(max_length=200, required=False)
+
+
+class OrderPlaceSerializer(serializers.Serializer):
+    lines = LineInSerializer(many=True)
+    delivery = DeliveryInSerializer()
+    payment = PaymentInSerializer()
+
+    def to_service_kwargs(self) -> dict:
+        data = self.validated_data
+        d = data["delivery"]
+        return {
+            "lines": [LineInSerializer().to_request(line) for line in data["lines"]],
+            "delivery": DeliveryRequest(
+                option_code=d["option"],
+                name=d["name"],
+                address=d["address"],
+                postcode=d["postcode"],
+                country=d["country"].upper(),
+                confirmation_email=d["confirmation_email"],
+            ),
+            "payment": dict(data["payment"]),
+        }
+
+
+class StaffOrderPlaceSerializer(OrderPlaceSerializer):
+    customer_id = serializers.IntegerField()
+    # Checked by the service (O1) so the refusal names the rule.
+    channel = serializers.CharField(max_length=10, help_text=f"{Channel.PHONE} or {Channel.POST}")
+
+
+class LineIdsSerializer(serializers.Serializer):
+    line_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class OptionalLineIdsSerializer(serializers.Serializer):
+    line_ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=False)
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class DespatchSerializer(LineIdsSerializer):
+    carrier = serializers.CharField(max_length=100)
+    tracking_number = serializers.CharField(max_length=100)
+    advised_delivery_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DeliveryRecordSerializer(serializers.Serializer):
+    evidence = serializers.CharField(max_length=10, help_text="signature, gps or photo (O9)")
+    reference = serializers.CharField(max_length=300)
+    delivered_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class PriceAnswerSerializer(serializers.Serializer):
+    agree = serializers.BooleanField()
+
+
+class NonReceiptInSerializer(serializers.Serializer):
+    details = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class SentInErrorInSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=2000)
+    remedy = serializers.ChoiceField(choices=SentInError.Remedy.choices)
+    return_cost_pence = serializers.IntegerField(min_value=0, required=False, default=0)
+    collection_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+# ---- output -------------------------------------------------------------------------------
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    name = serializers.CharField(source="product.name", read_only=True)
+    total_pence = serializers.IntegerField(read_only=True)
+    under_contract = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id", "product", "sku", "name", "quantity", "unit_price_pence", "discount_pence", "total_pence",
+            "engraving_text", "allocated_at", "under_contract", "accepted_at", "accepted_via", "paid_at",
+            "shipment", "withdrawn_at", "withdrawn_because", "proposed_unit_price_pence", "price_question_at",
+            "price_answer", "price_answered_at",
+        ]
+        read_only_fields = fields
+
+    def get_under_contract(self, line) -> bool:
+        return line.accepted_at is not None
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shipment
+        fields = [
+            "id", "carrier", "tracking_number", "despatched_at", "advised_delivery_date",
+            "delivered_at", "delivery_evidence", "evidence_reference",
+        ]
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    shipments = ShipmentSerializer(many=True, read_only=True)
+    terms_version = serializers.SlugRelatedField(slug_field="version", read_only=True)
+    delivery_option = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    delivery_country = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="placed (an offer), declined, cancelled or completed")
+    channel = serializers.CharField(read_only=True, help_text="web, phone or post (O1)")
+    goods_pence = serializers.SerializerMethodField()
+    total_pence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "customer", "status", "channel", "keyed_by", "payment_method", "placed_at", "terms_version",
+            "delivery_option", "delivery_pence", "delivery_supplement_pence", "duties_payable_by_customer",
+            "delivery_name", "delivery_address", "delivery_postcode", "delivery_country", "confirmation_email",
+            "promised_by", "delay_notified_at", "delay_cancellable_from", "part_despatch_requested_at",
+            "part_despatch_charge_pence", "decline_reason", "goods_pence", "total_pence", "lines", "shipments",
+        ]
+        read_only_fields = fields
+
+    def get_goods_pence(self, order) -> int:  # the live lines after their discounts
+        return sum(line.total_pence for line in order.lines.all() if line.live)
+
+    def get_total_pence(self, order) -> int:
+        return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+
+
+class OrderDetailSerializer(OrderSerializer):
+    title_passed = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "title_passed"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField(help_text="O10: title to the goods has passed to the customer"))
+    def get_title_passed(self, order) -> bool:
+        return selectors.order_title_passed(order=order)
+
+
+class NonReceiptReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NonReceiptReport
+        fields = ["id", "order", "shipment", "reported_at", "report_by", "late", "details"]
+        read_only_fields = fields
+
+
+class SentInErrorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SentInError
+        fields = [
+            "id", "shipment", "description", "remedy", "return_cost_pence", "collection_date", "return_requested_at",
+        ]
+        read_only_fields = fields
+
+

@@ -1,1 +1,0 @@
-"""Writes for orders: one public function per use case, keyword-only arguments, one transaction."""

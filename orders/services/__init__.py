@@ -1,0 +1,42 @@
+"""Writes for orders: one public function per use case, keyword-only arguments, one transaction.
+
+Payments calls `order_lines_accept_by_payment` and `order_lines_unaccept_by_payment` (hooks.py).
+"""
+
+from orders.services.delays import orders_notify_delays
+from orders.services.despatch import (
+    order_despatch,
+    shipment_record_delivery,
+    shipment_record_sent_in_error,
+    shipment_report_non_receipt,
+)
+from orders.services.lifecycle import (
+    order_decline,
+    order_lines_accept_by_payment,
+    order_lines_allocate,
+    order_lines_cancel,
+    order_lines_unaccept_by_payment,
+    order_part_despatch_request,
+)
+from orders.services.placing import DeliveryRequest, LineRequest, idempotency_key_check, order_place
+from orders.services.prices import order_price_change_propose, order_price_change_respond
+
+__all__ = [
+    "DeliveryRequest",
+    "LineRequest",
+    "idempotency_key_check",
+    "order_decline",
+    "order_despatch",
+    "order_lines_accept_by_payment",
+    "order_lines_allocate",
+    "order_lines_cancel",
+    "order_lines_unaccept_by_payment",
+    "order_part_despatch_request",
+    "order_place",
+    "order_price_change_propose",
+    "order_price_change_respond",
+    "orders_notify_delays",
+    "shipment_record_delivery",
+    "shipment_record_sent_in_error",
+    "shipment_report_non_receipt",
+]

@@ -1,0 +1,292 @@
+"""O1, O2, O13, P3–P5, P8: placing an order, the offer, in one transaction."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from simple_history.utils import bulk_create_with_history
+
+from catalogue.models import DeliveryOption, Product
+from catalogue.selectors import terms_version_for
+from customers.models import Customer
+from customers.selectors import customer_assert_can_order
+from mint_shop import clock
+from mint_shop.actors import Actor, ActorKind, Channel
+from mint_shop.errors import RuleViolation
+from mint_shop.money import allocate_pence, format_pence
+from orders import errors, events, hooks
+from orders.models import HIGH_VALUE_METHODS, Order, OrderLine, PaymentMethod
+from orders.services._common import stock_apply, stock_lock, tell_customer
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+WITHDRAWN_STATUSES = (Order.Status.DECLINED, Order.Status.CANCELLED)
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product_id: int
+    quantity: int
+    engraving_text: str = ""
+    seen_unit_price_pence: int | None = None  # the price the customer saw; a different one is refused (P7)
+
+
+@dataclass(frozen=True)
+class DeliveryRequest:
+    option_code: str
+    name: str
+    address: str
+    postcode: str
+    country: str = "GB"
+    confirmation_email: str = ""
+
+
+def idempotency_key_check(key: str | None) -> None:
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise RuleViolation(
+            errors.IDEMPOTENCY_KEY_MALFORMED, "An Idempotency-Key is 8 to 64 letters, digits, '-' or '_'."
+        )
+
+
+def _channel_for(actor: Actor) -> str:
+    """O1: customers order on the web; staff key phone and postal orders for them."""
+    if actor.kind == ActorKind.STAFF:
+        if actor.channel not in (Channel.PHONE, Channel.POST):
+            raise RuleViolation(errors.CHANNEL_INVALID, "Staff key phone or postal orders only.")
+        return actor.channel
+    return Channel.WEB
+
+
+def _check_quantities(lines: list[LineRequest]) -> None:
+    if not lines:
+        raise RuleViolation(errors.EMPTY_ORDER, "An order needs at least one line.")
+    for line in lines:
+        if not isinstance(line.quantity, int) or not 1 <= line.quantity <= settings.MINT_MAX_LINE_QUANTITY:
+            raise RuleViolation(
+                errors.QUANTITY_INVALID,
+                f"A quantity is a whole number from 1 to {settings.MINT_MAX_LINE_QUANTITY}.",
+            )
+
+
+def _check_products(*, customer, requests, wanted: Counter, products, today) -> None:
+    """P3–P7 for each product, against the customer's earlier orders for P4."""
+    missing = set(wanted) - set(products)
+    if missing:
+        raise RuleViolation(errors.PRODUCT_UNKNOWN, f"No such product: {sorted(missing)}.")
+    earlier = dict(
+        OrderLine.objects.filter(order__customer=customer, product_id__in=list(wanted), withdrawn_at__isnull=True)
+        .exclude(order__status__in=WITHDRAWN_STATUSES)
+        .values("product_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("product_id", "total")
+    )
+    for r in requests:
+        product = products[r.product_id]
+        if product.withdrawn_at is not None:
+            raise RuleViolation(errors.PRODUCT_WITHDRAWN, f"{product.sku} has been withdrawn from sale.")
+        if r.seen_unit_price_pence is not None and r.seen_unit_price_pence != product.price_pence:
+            raise RuleViolation(
+                errors.PRICE_CHANGED,
+                f"The price of {product.sku} is now {format_pence(product.price_pence)} "
+                f"(you saw {format_pence(r.seen_unit_price_pence)}).",
+            )
+        if product.stock < wanted[r.product_id]:
+            # Early and unlocked, so a sold-out launch refuses cheaply; _take_stock decides under the lock.
+            raise RuleViolation(errors.OUT_OF_STOCK, f"Only {product.stock} left of {product.sku}.")
+        if r.engraving_text and not product.personalisable:
+            raise RuleViolation(errors.ENGRAVING_NOT_ALLOWED, f"{product.sku} cannot be personalised.")
+        if product.launch_date and product.launch_date > today and not (
+            product.presale_opens_on and product.presale_opens_on <= today
+        ):
+            raise RuleViolation(errors.NOT_YET_ON_SALE, f"{product.sku} is not on sale before {product.launch_date}.")
+    for product_id, quantity in wanted.items():
+        product = products[product_id]
+        if product.max_per_order is not None and quantity > product.max_per_order:
+            raise RuleViolation(
+                errors.LIMIT_PER_ORDER, f"At most {product.max_per_order} of {product.sku} in one order."
+            )
+        if product.max_per_customer is not None and quantity + earlier.get(product_id, 0) > product.max_per_customer:
+            raise RuleViolation(
+                errors.LIMIT_PER_CUSTOMER,
+                f"At most {product.max_per_customer} of {product.sku} per customer; "
+                f"{earlier.get(product_id, 0)} already ordered.",
+            )
+
+
+def _delivery(request: DeliveryRequest) -> tuple[DeliveryOption, int]:
+    """P2: the chosen option in the address's region, and its supplement above standard."""
+    region = DeliveryOption.Region.UK if request.country == "GB" else DeliveryOption.Region.OVERSEAS
+    options = list(DeliveryOption.objects.filter(region=region, active=True))
+    chosen = next((o for o in options if o.code == request.option_code), None)
+    if chosen is None:
+        if DeliveryOption.objects.filter(code=request.option_code, active=True).exists():
+            raise RuleViolation(errors.DELIVERY_REGION_MISMATCH, f"{request.option_code} does not deliver there.")
+        raise RuleViolation(errors.DELIVERY_OPTION_UNKNOWN, f"No delivery option {request.option_code!r}.")
+    standard = min(o.charge_pence for o in options)
+    return chosen, chosen.charge_pence - standard
+
+
+def _promised_by(products, today):
+    """O6/P5: 21 days from the order, or from launch for pre-sale, or the advertised date."""
+    days = settings.MINT_DELIVERY_PROMISE_DAYS
+    dates = []
+    for product in products:
+        if product.advertised_delivery_date:
+            dates.append(product.advertised_delivery_date)
+        else:
+            start = max(today, product.launch_date) if product.launch_date else today
+            dates.append(clock.days_after(start, days))
+    return max(dates)
+
+
+def _check_high_value(*, customer, total_pence: int, method: str) -> None:
+    """O13: over £5,000, or a first order over the lower threshold, pays by transfer or draft."""
+    if method in HIGH_VALUE_METHODS:
+        return
+    if total_pence > settings.MINT_HIGH_VALUE_PENCE:
+        limit = settings.MINT_HIGH_VALUE_PENCE
+    elif total_pence > settings.MINT_FIRST_ORDER_HIGH_VALUE_PENCE and not (
+        Order.objects.filter(customer=customer).exclude(status__in=WITHDRAWN_STATUSES).exists()
+    ):
+        limit = settings.MINT_FIRST_ORDER_HIGH_VALUE_PENCE
+    else:
+        return
+    raise RuleViolation(
+        errors.HIGH_VALUE_METHOD,
+        f"Orders over {format_pence(limit)} are paid by bank transfer or banker's draft.",
+    )
+
+
+def _take_stock(wanted: Counter) -> None:
+    """P3: lock the products in pk order, check, and take the stock in one UPDATE.
+
+    Done last in the transaction so the product rows stay locked only until the commit.
+    """
+    rows = stock_lock(list(wanted))
+    for product_id, quantity in wanted.items():
+        if rows[product_id] < quantity:
+            raise RuleViolation(
+                errors.OUT_OF_STOCK, f"Only {rows[product_id]} left of product {product_id}; you asked for {quantity}."
+            )
+    stock_apply({product_id: -quantity for product_id, quantity in wanted.items()})
+
+
+def _acknowledgment_body(order: Order, lines: list[OrderLine], products) -> str:
+    rows = [
+        f"{line.quantity} x {products[line.product_id].name} at {format_pence(line.unit_price_pence)}" for line in lines
+    ]
+    notes = [
+        f"{products[line.product_id].name}: {products[line.product_id].not_cancellable_reason}"
+        for line in lines
+        if products[line.product_id].not_cancellable_reason
+    ]
+    if order.duties_payable_by_customer:
+        notes.append("Duties and import taxes in the destination country are payable by you.")
+    return "\n".join(
+        [
+            f"Thank you: we have received your order {order.pk}.",
+            "This acknowledgment does not mean your order has been accepted. It is an offer, accepted "
+            "line by line when we take payment or despatch the goods.",
+            *rows,
+            f"Delivery: {format_pence(order.delivery_pence)}. We aim to deliver by {order.promised_by:%d %B %Y}.",
+            *notes,
+        ]
+    )
+
+
+def order_place(
+    *,
+    customer: Customer,
+    lines: list[LineRequest],
+    delivery: DeliveryRequest,
+    payment: dict,
+    actor: Actor,
+    idempotency_key: str | None = None,
+    request_fingerprint: str = "",
+) -> tuple[Order, bool]:
+    """Place an order (an offer, O2) and reserve its stock. Returns the order and whether it is new.
+
+    With an idempotency key, a retry of the same request returns the first order; the same
+    key with a different request is refused and nothing is written.
+    """
+    idempotency_key_check(idempotency_key)
+    _check_quantities(lines)
+    channel = _channel_for(actor)
+    method = payment.get("method", PaymentMethod.CARD)
+    if method not in PaymentMethod.values:
+        raise RuleViolation(errors.PAYMENT_METHOD_UNKNOWN, f"Unknown payment method {method!r}.")
+    with transaction.atomic(durable=True):
+        # Serialises one customer's placements: the per-customer limit and the key stay exact.
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if idempotency_key is not None:
+            earlier = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                if earlier.request_fingerprint != request_fingerprint:
+                    raise RuleViolation(
+                        errors.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different order."
+                    )
+                return earlier, False
+        customer_assert_can_order(customer=customer)
+        now = clock.now()
+        today = clock.london_date(now)
+        wanted = Counter()
+        for r in lines:
+            wanted[r.product_id] += r.quantity
+        products = Product.objects.in_bulk(list(wanted))
+        _check_products(customer=customer, requests=lines, wanted=wanted, products=products, today=today)
+        option, supplement = _delivery(delivery)
+        terms = terms_version_for(placed_at=now)
+        if terms is None:
+            raise RuleViolation(errors.NO_TERMS_IN_FORCE, "No terms have been published long enough to order under.")
+
+        goods = [r.quantity * products[r.product_id].price_pence for r in lines]
+        discounts = allocate_pence(0, goods)  # X2: promotions fill this in; every line carries its share
+        total = sum(goods) - sum(discounts) + option.charge_pence
+        _check_high_value(customer=customer, total_pence=total, method=method)
+
+        order = Order.objects.create(
+            customer=customer,
+            channel=channel,
+            keyed_by=actor.user if actor.kind == ActorKind.STAFF else None,
+            payment_method=method,
+            terms_version=terms,
+            delivery_option=option,
+            delivery_pence=option.charge_pence,
+            delivery_supplement_pence=supplement,
+            duties_payable_by_customer=option.region == option.Region.OVERSEAS,
+            delivery_name=delivery.name,
+            delivery_address=delivery.address,
+            delivery_postcode=delivery.postcode,
+            delivery_country=delivery.country,
+            confirmation_email=delivery.confirmation_email,
+            promised_by=_promised_by([products[r.product_id] for r in lines], today),
+            idempotency_key=idempotency_key or "",
+            request_fingerprint=request_fingerprint,
+        )
+        order_lines = bulk_create_with_history(
+            [
+                OrderLine(
+                    order=order,
+                    product_id=r.product_id,
+                    quantity=r.quantity,
+                    unit_price_pence=products[r.product_id].price_pence,
+                    discount_pence=discount,
+                    engraving_text=r.engraving_text,
+                )
+                for r, discount in zip(lines, discounts, strict=True)
+            ],
+            OrderLine,
+        )
+        events.order_placed(order=order, actor=actor)
+        tell_customer(
+            order=order,
+            kind="acknowledgment",
+            subject=f"We have received your order {order.pk}",
+            body=_acknowledgment_body(order, order_lines, products),
+            dedupe_key=f"order:{order.pk}:acknowledgment",
+        )
+        hooks.notify(hooks.ORDER_PLACED, order=order, payment=payment)
+        _take_stock(wanted)
+    return order, True

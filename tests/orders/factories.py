@@ -1,0 +1,21 @@
+"""Orders for tests, made through the real placing service so every invariant holds."""
+
+from mint_shop.actors import Actor
+from orders.services import DeliveryRequest, LineRequest, order_place
+
+ADDRESS = DeliveryRequest(
+    option_code="uk-standard", name="Ada Lovelace", address="1 Mint Street, London", postcode="SW1A 1AA"
+)
+
+
+def place_order(customer, *items, method="bank_transfer", actor=None, delivery=ADDRESS, **kwargs):
+    """Place an order of (product, quantity) pairs for the customer, online unless an actor is given."""
+    order, _ = order_place(
+        customer=customer,
+        lines=[LineRequest(product_id=product.pk, quantity=quantity) for product, quantity in items],
+        delivery=delivery,
+        payment={"method": method},
+        actor=actor or Actor.customer(customer.user),
+        **kwargs,
+    )
+    return order
