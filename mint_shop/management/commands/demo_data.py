@@ -22,15 +22,19 @@ RANGES = {
     "medals": "Medals",
 }
 
-# sku, name, range, price in pence (VAT included), stock, mintage
+# sku, name, range, price in pence (VAT included), stock, mintage, and what sets it apart
 PRODUCTS = [
-    ("GIFT-CUFF-01", "Sovereign cufflinks", "gifts", 4500, 200, None),
-    ("GIFT-BOX-02", "Keepsake coin box", "gifts", 2500, 500, None),
-    ("COMM-CORON-50P", "Coronation 50p brilliant uncirculated", "commemorative", 1300, 10000, 50000),
-    ("COMM-PROOF-5", "£5 silver proof, limited edition", "commemorative", 9500, 5000, 5000),
-    ("BULL-SOV-1", "Gold sovereign bullion coin", "bullion", 52000, 300, None),
-    ("BULL-BRIT-1OZ", "Britannia 1oz silver bullion", "bullion", 3600, 1000, None),
-    ("MEDAL-NHS", "NHS service medal", "medals", 6000, 150, 1000),
+    ("GIFT-CUFF-01", "Sovereign cufflinks, engraved", "gifts", 4500, 200, None, {"personalisable": True}),
+    ("GIFT-BOX-02", "Keepsake coin box", "gifts", 2500, 500, None, {}),
+    ("COMM-CORON-50P", "Coronation 50p brilliant uncirculated", "commemorative", 1300, 10000, 50000,
+     {"max_per_order": 10}),
+    ("COMM-PROOF-5", "£5 silver proof, limited edition", "commemorative", 9500, 5000, 5000,
+     {"max_per_customer": 2}),
+    ("COMM-LAUNCH-27", "2027 annual set (pre-sale)", "commemorative", 15500, 2000, 2000,
+     {"launch_date": dt.date(2027, 1, 2)}),
+    ("BULL-SOV-1", "Gold sovereign bullion coin", "bullion", 52000, 300, None, {"bullion_priced": True}),
+    ("BULL-BRIT-1OZ", "Britannia 1oz silver bullion", "bullion", 3600, 1000, None, {"bullion_priced": True}),
+    ("MEDAL-NHS", "NHS service medal", "medals", 6000, 150, 1000, {}),
 ]
 
 # code, name, region, premium, charge in pence (P2)
@@ -56,11 +60,12 @@ class Command(BaseCommand):
         ranges = {
             code: Range.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in RANGES.items()
         }
-        for sku, name, range_code, price, stock, mintage in PRODUCTS:
+        for sku, name, range_code, price, stock, mintage, special in PRODUCTS:
             Product.objects.get_or_create(
                 sku=sku,
                 defaults={
-                    "name": name, "range": ranges[range_code], "price_pence": price, "stock": stock, "mintage": mintage
+                    "name": name, "range": ranges[range_code], "price_pence": price, "stock": stock,
+                    "mintage": mintage, **special,
                 },
             )
         for code, name, region, premium, charge in DELIVERY_OPTIONS:
