@@ -129,9 +129,7 @@ class ShipmentNonReceiptView(CustomerOrderMixin, APIView):
     def post(self, request, pk: int, shipment_pk: int):
         data = s.NonReceiptInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        shipment = selectors.shipment_get_for_customer(customer=self.customer(), shipment_id=shipment_pk)
-        if shipment.order_id != pk:
-            return Response({"code": "not_found", "rule": "access", "detail": "Not found."}, status=404)
+        shipment = selectors.shipment_get_for_customer(customer=self.customer(), order_id=pk, shipment_id=shipment_pk)
         report = services.shipment_report_non_receipt(
             shipment_id=shipment.pk, details=data.validated_data["details"], actor=Actor.customer(request.user)
         )
