@@ -34,8 +34,8 @@ def order_get_for_staff(*, order_id: int) -> Order:
     return _shaped(Order.objects.all()).get(pk=order_id)
 
 
-def shipment_get_for_customer(*, customer, shipment_id: int) -> Shipment:
-    return Shipment.objects.get(pk=shipment_id, order__customer=customer)
+def shipment_get_for_customer(*, customer, order_id: int, shipment_id: int) -> Shipment:
+    return Shipment.objects.get(pk=shipment_id, order_id=order_id, order__customer=customer)
 
 
 def order_title_passed(*, order: Order) -> bool:

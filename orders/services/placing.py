@@ -75,13 +75,14 @@ def _check_products(*, customer, requests, wanted: Counter, products, today) -> 
     missing = set(wanted) - set(products)
     if missing:
         raise RuleViolation(errors.PRODUCT_UNKNOWN, f"No such product: {sorted(missing)}.")
+    limited = [pk for pk in wanted if products[pk].max_per_customer is not None]
     earlier = dict(
-        OrderLine.objects.filter(order__customer=customer, product_id__in=list(wanted), withdrawn_at__isnull=True)
+        OrderLine.objects.filter(order__customer=customer, product_id__in=limited, withdrawn_at__isnull=True)
         .exclude(order__status__in=WITHDRAWN_STATUSES)
         .values("product_id")
         .annotate(total=Sum("quantity"))
         .values_list("product_id", "total")
-    )
+    ) if limited else {}
     for r in requests:
         product = products[r.product_id]
         if product.withdrawn_at is not None:

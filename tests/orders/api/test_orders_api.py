@@ -143,6 +143,10 @@ def test_o11_a_customer_reports_non_receipt_of_their_own_shipment(client, custom
                            format="json")
     assert response.status_code == 201
     assert response.json()["late"] is False
+    stranger = APIClient()
+    stranger.force_authenticate(CustomerFactory().user)
+    url = f"/api/v1/orders/{order.pk}/shipments/{shipment.pk}/non-receipt/"
+    assert stranger.post(url, {"details": "not mine"}, format="json").status_code == 404
 
 
 def test_order_list_costs_the_same_queries_for_one_order_as_for_fifty(client, customer, product,

@@ -1,0 +1,220 @@
+"""Launch-day spike: many customers racing for a limited edition, against gunicorn on PostgreSQL.
+
+Run with `make bench`. It recreates a dedicated database (mint_bench), seeds one limited
+edition (mintage 5,000), 64 customers with API tokens, starts gunicorn on a free loopback
+port, and has 64 concurrent clients (one customer each) make 20,000 order attempts of 1–2
+units paying by bank transfer. Then it runs pgbench against the same PostgreSQL and prints
+one JSON line. Not a test: nothing here asserts a speed.
+"""
+
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+
+BASE = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB", "mint_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+MINTAGE = 5000
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 64))
+ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 20_000))
+# More workers than cores only adds context switches: the work is CPU-bound (see bench/README.md).
+WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
+PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", 15))
+PRICE_PENCE = 9500
+
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"{SERVER}/{DB_NAME}",
+    "REDIS_URL": REDIS_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-not-a-secret",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "mint_shop.settings",
+}
+
+
+def log(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+def recreate_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE, env=ENV, check=True, stdout=subprocess.DEVNULL)
+
+
+def seed() -> tuple[int, list[str]]:
+    """The limited edition, a delivery option, terms in force, and 64 customers with tokens."""
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from rest_framework.authtoken.models import Token
+
+    from catalogue.models import DeliveryOption, Product, Range, TermsVersion
+    from customers.models import Customer, User
+
+    commemorative = Range.objects.create(code="commemorative", name="Commemorative collectable coins")
+    product = Product.objects.create(
+        sku="LAUNCH-5000", name="Launch day £5 silver proof", range=commemorative,
+        price_pence=PRICE_PENCE, mintage=MINTAGE, stock=MINTAGE,
+    )
+    DeliveryOption.objects.create(code="uk-standard", name="UK standard", region="uk", charge_pence=395)
+    TermsVersion.objects.create(version="bench", published_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), text="T&Cs")
+    tokens = []
+    for n in range(CLIENTS):
+        user = User.objects.create(username=f"launch{n}", email=f"launch{n}@example.com")
+        Customer.objects.create(user=user, first_name="Launch", last_name=f"Customer {n}",
+                                email=user.email, date_of_birth=dt.date(1980, 1, 1), postcode="SW1A 1AA")
+        tokens.append(Token.objects.create(user=user).key)
+    return product.pk, tokens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "mint_shop.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
+         "--log-level", "warning"],
+        cwd=BASE, env=ENV,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+async def client(session, url: str, token: str, product_id: int, attempts: int, seed_: int, results: list) -> None:
+    rng = random.Random(seed_)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    for _ in range(attempts):
+        quantity = rng.choice((1, 2))
+        body = {
+            "lines": [{"product_id": product_id, "quantity": quantity, "unit_price_pence": PRICE_PENCE}],
+            "delivery": {"option": "uk-standard", "name": "Launch Customer", "address": "1 Mint Street",
+                         "postcode": "SW1A 1AA"},
+            "payment": {"method": "bank_transfer"},
+        }
+        started = time.perf_counter()
+        async with session.post(url, json=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex}) as response:
+            payload = await response.json()
+        finished = time.perf_counter()
+        results.append((response.status, payload.get("code", ""), quantity, finished - started, finished))
+
+
+async def spike(port: int, product_id: int, tokens: list[str]) -> tuple[list, float]:
+    import aiohttp
+
+    url = f"http://127.0.0.1:{port}/api/v1/orders/"
+    share, extra = divmod(ATTEMPTS, CLIENTS)
+    results: list = []
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=CLIENTS)) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(
+            client(session, url, token, product_id, share + (n < extra), n, results) for n, token in enumerate(tokens)
+        ))
+    return results, started
+
+
+def pgbench() -> float:
+    url = f"{SERVER}/{DB_NAME}"
+    subprocess.run(["pgbench", "-i", "-q", "-s", "10", url], check=True, capture_output=True)
+    out = subprocess.run(
+        ["pgbench", "-c", str(CLIENTS), "-j", str(os.cpu_count() or 1), "-T", str(PGBENCH_SECONDS), url],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    began = time.monotonic()
+    log(f"recreating {DB_NAME} and migrating")
+    recreate_database()
+    manage("migrate", "--noinput")
+    product_id, tokens = seed()
+    port = free_port()
+    log(f"gunicorn with {WORKERS} workers on 127.0.0.1:{port}; {CLIENTS} clients, {ATTEMPTS} attempts")
+    server = start_gunicorn(port)
+    try:
+        results, started = asyncio.run(spike(port, product_id, tokens))
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    from django.db.models import Sum
+
+    from catalogue.models import Product
+    from orders.models import Order, OrderLine
+
+    accepted = [r for r in results if r[0] == 201]
+    refused_for_stock = [r for r in results if r[1] == "out_of_stock"]
+    other = [r for r in results if r[0] != 201 and r[1] != "out_of_stock"]
+    sold = OrderLine.objects.filter(product_id=product_id, withdrawn_at__isnull=True).aggregate(n=Sum("quantity"))["n"]
+    left = Product.objects.get(pk=product_id).stock
+    stranded = left if any(r[2] <= left for r in refused_for_stock) else 0
+    selling_seconds = (max(r[4] for r in accepted) - started) if accepted else 0.0
+    orders_per_second = len(accepted) / selling_seconds if selling_seconds else 0.0
+    latencies = [r[3] * 1000 for r in results]
+
+    log(f"pgbench (TPC-B-like, scale 10, {CLIENTS} clients, {PGBENCH_SECONDS}s)")
+    tps = pgbench()
+    subprocess.run([PYTHON, "-m", "celery", "-A", "mint_shop", "purge", "-f"], cwd=BASE, env=ENV,
+                   check=False, capture_output=True)  # the acknowledgments queued for a worker that never ran
+    print(json.dumps({
+        "orders_accepted": len(accepted),
+        "orders_in_database": Order.objects.count(),
+        "units_sold": sold,
+        "mintage": MINTAGE,
+        "oversold_units": max(0, sold - MINTAGE) + max(0, -left),
+        "units_unsold_while_refused_for_stock": stranded,
+        "attempts": len(results),
+        "refused_for_stock": len(refused_for_stock),
+        "other_responses": sorted({f"{r[0]} {r[1]}" for r in other}),
+        "orders_per_second": round(orders_per_second, 1),
+        "attempts_per_second": round(len(results) / (max(r[4] for r in results) - started), 1),
+        "latency_ms": {q: round(percentile(latencies, n), 1) for q, n in (("p50", 50), ("p95", 95), ("p99", 99))},
+        "pgbench_tps": round(tps, 1),
+        "ratio_orders_per_second_to_pgbench_tps": round(orders_per_second / tps, 3) if tps else None,
+        "gunicorn_workers": WORKERS,
+        "clients": CLIENTS,
+        "cpus": os.cpu_count(),
+        "run_seconds": round(time.monotonic() - began, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()
