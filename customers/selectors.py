@@ -14,6 +14,7 @@ from customers.models import (
     CallRecording,
     ContactLogEntry,
     Customer,
+    DeliveryAddress,
     DueDiligenceCheck,
     EvidenceDocument,
     Representative,
@@ -211,3 +212,8 @@ def call_recording_list_expired(*, today: dt.date | None = None) -> QuerySet[Cal
         started_at__lt=clock.start_of_london_day(last_day_to_delete + dt.timedelta(days=1))
     ).order_by("pk")
 
+
+
+def delivery_address_get_for_customer(*, customer: Customer, address_id: int) -> DeliveryAddress | None:
+    """One of this customer's own delivery addresses, or None (another customer's counts as none)."""
+    return DeliveryAddress.objects.filter(customer=customer, pk=address_id).first()

@@ -28,9 +28,12 @@ class LineInSerializer(serializers.Serializer):
 
 
 class DeliveryInSerializer(serializers.Serializer):
+    """Either a saved delivery address of the customer's (`address_id`) or a name and address."""
+
     option = serializers.CharField(max_length=50)
-    name = serializers.CharField(max_length=200)
-    address = serializers.CharField(max_length=1000)
+    address_id = serializers.IntegerField(required=False, default=None, allow_null=True)
+    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    address = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
     postcode = serializers.CharField(max_length=16, allow_blank=True, required=False, default="")
     country = serializers.CharField(max_length=2, required=False, default="GB")
     confirmation_email = serializers.EmailField(required=False, default="", allow_blank=True)
@@ -58,6 +61,7 @@ class OrderPlaceSerializer(serializers.Serializer):
                 postcode=d["postcode"],
                 country=d["country"].upper(),
                 confirmation_email=d["confirmation_email"],
+                address_id=d["address_id"],
             ),
             "payment": dict(data["payment"]),
         }

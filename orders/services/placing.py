@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from catalogue.models import DeliveryOption, Product
 from catalogue.selectors import terms_version_for
 from customers.models import Customer
-from customers.selectors import customer_assert_can_order
+from customers.selectors import customer_assert_can_order, delivery_address_get_for_customer
 from mint_shop import clock
 from mint_shop.actors import Actor, ActorKind, Channel
 from mint_shop.errors import RuleViolation
@@ -36,11 +36,27 @@ class LineRequest:
 @dataclass(frozen=True)
 class DeliveryRequest:
     option_code: str
-    name: str
-    address: str
-    postcode: str
+    name: str = ""
+    address: str = ""
+    postcode: str = ""
     country: str = "GB"
     confirmation_email: str = ""
+    address_id: int | None = None  # one of the customer's saved delivery addresses (C8)
+
+
+def _resolve_address(*, customer: Customer, request: DeliveryRequest) -> DeliveryRequest:
+    """Fill the address from the customer's saved one; another customer's is refused (C8)."""
+    if request.address_id is None:
+        if not (request.name and request.address):
+            raise RuleViolation(errors.DELIVERY_ADDRESS_MISSING, "Give a saved address id, or a name and address.")
+        return request
+    saved = delivery_address_get_for_customer(customer=customer, address_id=request.address_id)
+    if saved is None:
+        raise RuleViolation(errors.DELIVERY_ADDRESS_NOT_YOURS, "That delivery address is not one of yours.")
+    lines = ", ".join(part for part in (saved.line1, saved.line2, saved.town) if part)
+    return replace(
+        request, name=saved.recipient_name, address=lines, postcode=saved.postcode, country=str(saved.country)
+    )
 
 
 def idempotency_key_check(key: str | None) -> None:
@@ -237,6 +253,7 @@ def order_place(
             wanted[r.product_id] += r.quantity
         products = Product.objects.in_bulk(list(wanted))
         _check_products(customer=customer, requests=lines, wanted=wanted, products=products, today=today)
+        delivery = _resolve_address(customer=customer, request=delivery)
         option, supplement = _delivery(delivery)
         terms = terms_version_for(placed_at=now)
         if terms is None:
