@@ -21,6 +21,9 @@ class KeyOrderForm(forms.Form):
     channel = forms.ChoiceField(choices=[(Channel.PHONE, "Phone"), (Channel.POST, "Post")])
     lines = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="SKU quantity [| engraving]")
     payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
+    stripe_payment_method_id = forms.CharField(
+        required=False, help_text="Card orders: the pm_… id from Stripe's own card form (card numbers never come here)"
+    )
     delivery_option = forms.CharField(initial="uk-standard")
     delivery_name = forms.CharField()
     delivery_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -182,7 +185,8 @@ class OrderAdmin(SimpleHistoryAdmin):
                         postcode=data["delivery_postcode"],
                         country=data["delivery_country"].upper(),
                     ),
-                    payment={"method": data["payment_method"]},
+                    payment={"method": data["payment_method"]}
+                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {}),
                     actor=Actor.staff(request.user, channel=data["channel"]),
                 )
             except RuleViolation as exc:
