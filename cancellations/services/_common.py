@@ -7,12 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
-from cancellations import errors
 from cancellations.eligibility import LineRight, refund_pieces
 from cancellations.models import Cancellation, CancellationLine, FaultClaim, GoodsReturn
 from mint_shop import clock
 from mint_shop.actors import Actor
-from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from orders import events
 from orders.models import Order, OrderLine
@@ -73,7 +71,7 @@ def cancellation_record(
 
     Paid lines still in the warehouse leave the order and their stock returns; delivered or
     despatched lines must come back (R3). `extra_lines` were withdrawn just before (C5) and
-    count in the amount. Refusal (R4) if the refund would be more than was paid.
+    count in the amount.
     """
     lines = [lr.line for lr in rights]
     _take_off_order(order=order, lines=[line for line in lines if line.shipment_id is None], actor=actor)
@@ -82,16 +80,10 @@ def cancellation_record(
         order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=already | {line.pk for line in lines}).exists()
     )
     pieces = refund_pieces(order=order, lines=[*lines, *extra_lines], right=right, whole_order_ends=not remaining)
-    available = refund_available_pence(order.pk)
-    if source_of_funds_request_id is not None:
-        # C5: we cancel, and return whatever was taken of it, however little was paid.
-        pieces = replace(pieces, not_paid_pence=max(pieces.refund_pence - max(available, 0), 0))
-    elif pieces.refund_pence > available:
-        raise RuleViolation(
-            errors.REFUND_ABOVE_REFUNDABLE,
-            f"The refund would be {format_pence(pieces.refund_pence)} but only {format_pence(max(available, 0))} "
-            f"was paid on order {order.pk} and is not already refunded.",
-        )
+    # What was never paid (an invoice not yet settled, a deposit short of the total) is not refunded,
+    # and the breakdown says so; the pieces still add up to the refund (R4).
+    available = max(refund_available_pence(order.pk), 0)
+    pieces = replace(pieces, not_paid_pence=max(pieces.refund_pence - available, 0))
     cancellation = Cancellation.objects.create(
         order=order,
         right=right,
