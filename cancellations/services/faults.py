@@ -55,7 +55,11 @@ def fault_claim_decide(*, claim_id: int, faulty: bool, findings: str, actor: Act
     with transaction.atomic(durable=True):
         claim = FaultClaim.objects.select_for_update().get(pk=claim_id)
         order = Order.objects.select_for_update().select_related("customer").get(pk=claim.order_line.order_id)
-        line = OrderLine.objects.select_for_update().select_related("product", "shipment").get(pk=claim.order_line_id)
+        line = (
+            OrderLine.objects.select_for_update(of=("self",))
+            .select_related("product", "shipment")
+            .get(pk=claim.order_line_id)
+        )
         if claim.outcome != FaultClaim.Outcome.PENDING:
             raise RuleViolation(errors.FAULT_CLAIM_DECIDED, f"Claim {claim.pk} was decided already.")
         if faulty and remedy == FaultClaim.Remedy.REFUND and line.pk in cancelled_line_ids(order):
