@@ -88,6 +88,8 @@ class ReturnInSerializer(serializers.Serializer):
 
 
 class FaultClaimSerializer(serializers.ModelSerializer):
+    fault_remedy = serializers.ChoiceField(source="remedy", choices=FaultClaim.Remedy.choices, allow_blank=True)
+
     class Meta:
         model = FaultClaim
         fields = [
@@ -97,7 +99,7 @@ class FaultClaimSerializer(serializers.ModelSerializer):
             "description",
             "within_short_term_right",
             "outcome",
-            "remedy",
+            "fault_remedy",
             "findings",
             "examined_on",
         ]
