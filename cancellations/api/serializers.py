@@ -31,6 +31,7 @@ class CancellationSerializer(serializers.ModelSerializer):
     """R4: the refund and every piece of it; R5: when it is owed by."""
 
     lines = CancellationLineSerializer(many=True)
+    notice_channel = serializers.CharField(help_text="R2: web, email, post or phone; system for C5")
     goods_return = GoodsReturnSerializer(allow_null=True)
     refund_status = serializers.SerializerMethodField()
 
