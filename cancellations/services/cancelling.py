@@ -129,6 +129,8 @@ def _cancel_for_source_of_funds(*, order_id: int, request_id: int, actor: Actor)
             if line.live and line.pk not in cancelled
         ]
         withdrawn_now = [line for line in lines if line.pk in unaccepted and line.pk not in cancelled]
+        if not rights and not withdrawn_now:
+            return  # everything had left already; compliance's list is still closed by the caller
         cancellation_record(
             order=order,
             rights=rights,
