@@ -43,5 +43,13 @@ app.conf.beat_schedule = {
     },
 
     # refunds
+    "cancellations-refund-deadlines-flag": {  # R5: refunds due within 3 days or overdue
+        "task": "cancellations.tasks.refund_deadlines_flag",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "cancellations-source-of-funds-cancel": {  # C5: declined or overdue requests cancel and refund
+        "task": "cancellations.tasks.source_of_funds_orders_cancel",
+        "schedule": crontab(hour=6, minute=30),
+    },
 
 }

@@ -10,7 +10,16 @@ reaches the same things through either.
 from importlib import import_module
 
 ROLES = ("customer_service", "warehouse", "finance", "compliance")
-APPS_WITH_ROLES = ("customers", "catalogue", "consents", "notifications", "promotions", "orders", "payments")
+APPS_WITH_ROLES = (
+    "customers",
+    "catalogue",
+    "consents",
+    "notifications",
+    "promotions",
+    "orders",
+    "payments",
+    "cancellations",
+)
 
 
 def role_permissions() -> dict[str, list[str]]:

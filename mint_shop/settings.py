@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "promotions",
     "orders",
     "payments",
+    "cancellations",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,12 @@ MINT_INSTALMENT_MAX_COUNT = env.int("MINT_INSTALMENT_MAX_COUNT", default=24)  # 
 
 
 # cancellations and refunds (R)
+MINT_COOLING_OFF_DAYS = env.int("MINT_COOLING_OFF_DAYS", default=14)  # R1: from the day after delivery
+MINT_REFUND_LEGAL_DAYS = env.int("MINT_REFUND_LEGAL_DAYS", default=14)  # R5: CCR 2013 reg. 34; R7: CRA s.20
+MINT_REFUND_TERMS_DAYS = env.int("MINT_REFUND_TERMS_DAYS", default=30)  # R5: T&C 10.1(a)
+MINT_REFUND_WARNING_DAYS = env.int("MINT_REFUND_WARNING_DAYS", default=3)  # R5: flag refunds due this soon
+MINT_SHORT_TERM_REJECT_DAYS = env.int("MINT_SHORT_TERM_REJECT_DAYS", default=30)  # R7: CRA 2015 s.22
+MINT_FINANCE_EMAIL = env.str("MINT_FINANCE_EMAIL", default="finance@mint.example")  # R5: where refund flags go
 
 
 # promotions (X)

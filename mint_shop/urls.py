@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("promotions.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("cancellations.api.urls")),
 ]
 
 webhooks = [

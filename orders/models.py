@@ -129,6 +129,8 @@ class OrderLine(models.Model):
         DECLINED = "declined", "Declined by the mint"
         CANCELLED = "cancelled", "Cancelled before a contract"
         PRICE_REFUSED = "price_refused", "New price refused"
+        # R1, R8, C5: a paid line cancelled before it left; it must not be despatched.
+        CONTRACT_CANCELLED = "contract_ended", "Contract cancelled before despatch"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")

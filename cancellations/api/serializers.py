@@ -1,0 +1,117 @@
+from rest_framework import serializers
+
+from cancellations.models import Cancellation, CancellationLine, FaultClaim, GoodsReturn
+from mint_shop.actors import Channel
+
+
+class CancellableLineSerializer(serializers.Serializer):
+    order_id = serializers.IntegerField()
+    line_id = serializers.IntegerField(source="line.pk")
+    product = serializers.CharField(source="line.product.name")
+    quantity = serializers.IntegerField(source="line.quantity")
+    right = serializers.CharField(help_text="withdraw (no contract yet), cooling_off (R1) or delay (R8)")
+    last_day = serializers.DateField(allow_null=True, help_text="R1: the last day to cancel; null until delivered")
+
+
+class CancellationLineSerializer(serializers.ModelSerializer):
+    product = serializers.CharField(source="order_line.product.name")
+
+    class Meta:
+        model = CancellationLine
+        fields = ["order_line", "product", "goods_pence", "discount_pence", "to_come_back"]
+
+
+class GoodsReturnSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoodsReturn
+        fields = ["expected_items", "received_on", "evidence_only", "condition", "postage_paid_by"]
+
+
+class CancellationSerializer(serializers.ModelSerializer):
+    """R4: the refund and every piece of it; R5: when it is owed by."""
+
+    lines = CancellationLineSerializer(many=True)
+    notice_channel = serializers.CharField(help_text="R2: web, email, post or phone; system for C5")
+    goods_return = GoodsReturnSerializer(allow_null=True)
+    refund_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cancellation
+        fields = [
+            "id",
+            "order",
+            "right",
+            "notice_channel",
+            "notice_received_on",
+            "lines",
+            "goods_pence",
+            "discount_pence",
+            "delivery_pence",
+            "return_postage_pence",
+            "not_paid_pence",
+            "refund_pence",
+            "refund_due_from",
+            "legal_deadline",
+            "terms_deadline",
+            "flag",
+            "goods_return",
+            "refund_status",
+        ]
+
+    def get_refund_status(self, obj) -> str:
+        if obj.refund is not None:
+            return obj.refund.status
+        return "awaiting_return" if obj.refund_due_from is None else "to_grant"
+
+
+class CancelInSerializer(serializers.Serializer):
+    order_id = serializers.IntegerField()
+    line_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class NoticeInSerializer(CancelInSerializer):
+    channel = serializers.ChoiceField(choices=[Channel.EMAIL, Channel.POST, Channel.PHONE])
+    received_on = serializers.DateField()
+
+
+class CancelOutSerializer(serializers.Serializer):
+    withdrawn_line_ids = serializers.ListField(child=serializers.IntegerField())
+    cancellation = CancellationSerializer(allow_null=True)
+
+
+class ReturnInSerializer(serializers.Serializer):
+    line_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    received_on = serializers.DateField()
+    condition = serializers.CharField()
+    evidence_only = serializers.BooleanField(default=False)
+    return_postage_pence = serializers.IntegerField(min_value=0, default=0)
+    condition_notes = serializers.CharField(default="", allow_blank=True)
+
+
+class FaultClaimSerializer(serializers.ModelSerializer):
+    fault_remedy = serializers.ChoiceField(source="remedy", choices=FaultClaim.Remedy.choices, allow_blank=True)
+
+    class Meta:
+        model = FaultClaim
+        fields = [
+            "id",
+            "order_line",
+            "reported_on",
+            "description",
+            "within_short_term_right",
+            "outcome",
+            "fault_remedy",
+            "findings",
+            "examined_on",
+        ]
+
+
+class FaultClaimInSerializer(serializers.Serializer):
+    order_line_id = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class FaultDecisionInSerializer(serializers.Serializer):
+    faulty = serializers.BooleanField()
+    findings = serializers.CharField()
+    remedy = serializers.CharField(default="", allow_blank=True)
