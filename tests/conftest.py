@@ -109,14 +109,30 @@ def localstripe(localstripe_server, settings):
     return localstripe_server
 
 
+def role_group(role: str):
+    """The role's group as the data migrations make it; rebuilt after a transactional test's flush."""
+    from django.contrib.auth.models import Group, Permission
+
+    from mint_shop.roles import role_permissions
+
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        names = role_permissions()[role]
+        permissions = [
+            Permission.objects.get(content_type__app_label=name.split(".")[0], codename=name.split(".")[1])
+            for name in names
+        ]
+        group.permissions.set(permissions)
+    return group
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     """Make a staff user in one of the role groups of mint_shop/roles.py."""
-    from django.contrib.auth.models import Group
 
     def make(role: str):
         user = django_user_model.objects.create_user(username=f"{role}-user", password="x", is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
         return user
 
     return make
