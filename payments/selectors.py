@@ -196,3 +196,14 @@ def ledger_entry_for_statement_line(line: StatementLine) -> LedgerEntry | None:
         .order_by("pk")
         .first()
     )
+
+
+def order_line_ids_ready_to_despatch(*, order_id: int) -> list[int]:
+    """Allocated live lines of the order not yet despatched: what a charge before despatch is for."""
+    return list(
+        OrderLine.objects.filter(
+            order_id=order_id, allocated_at__isnull=False, shipment__isnull=True, withdrawn_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
