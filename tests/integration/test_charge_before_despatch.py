@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from notifications.models import Message
 from orders.models import OrderLine, Shipment
@@ -135,3 +136,18 @@ def test_m4_a_live_hold_needs_no_charge_before_despatch(as_customer, staff, card
     assert (response.status_code, response.json()["code"], response.json()["rule"]) == (409, "nothing_to_charge", "M4")
     assert _despatch(staff, order_id).status_code == 200
     assert _ledger(order_id) == [("authorisation", 2895), ("capture", 2895)]
+
+
+def test_m3_finance_charges_for_despatch_from_the_order_payment_admin(
+    released_order, staff, staff_user, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(staff_user("finance"))
+    order_payment = OrderPayment.objects.get(order_id=released_order)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/payments/orderpayment/", {"action": "charge_for_despatch", "_selected_action": [order_payment.pk]}
+        )
+    assert response.status_code == 302
+    assert not OrderLine.objects.filter(order_id=released_order, paid_at__isnull=True).exists()
+    assert _despatch(staff, released_order).status_code == 200
