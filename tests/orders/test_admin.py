@@ -3,7 +3,10 @@
 import pytest
 from django.test import Client
 
+from customers.services import customer_mark_deceased
+from mint_shop.actors import Actor
 from orders.models import Order
+from tests.factories import CustomerFactory
 from tests.orders.factories import place_order
 
 pytestmark = pytest.mark.django_db
@@ -67,10 +70,6 @@ def test_o4_the_warehouse_is_not_offered_the_decline_action(staff_user, customer
 
 
 def test_c7_customer_service_filters_the_orders_awaiting_review_and_completes_it(staff_user, customer, product):
-    from customers.services import customer_mark_deceased
-    from mint_shop.actors import Actor
-    from tests.factories import CustomerFactory
-
     awaiting = place_order(customer, (product, 1))
     other = place_order(CustomerFactory(), (product, 1))
     customer_mark_deceased(customer_id=customer.pk, actor=Actor.system())
