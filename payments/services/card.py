@@ -10,13 +10,14 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from payments import errors
-from payments.amounts import line_amount_pence, order_total_pence
+from payments.amounts import line_amount_pence, order_charges_pence, order_total_pence
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
 
@@ -111,7 +112,7 @@ def _take(order: Order, lines: list[OrderLine], *, actor: Actor, may_charge: boo
     to_pay = sorted((line for line in lines if line.pk not in reserved), key=lambda line: line.pk)
     if not to_pay:
         return None
-    amount = amount_due_pence(order, to_pay, reserved)
+    amount = amount_due_pence(order, to_pay)
     if not may_charge and not (
         authorisation.status == Authorisation.Status.PENDING or _hold_covers(order_payment, authorisation, amount)
     ):
@@ -131,8 +132,20 @@ def reserved_lines(order: Order) -> dict[int, tuple[str, str]]:
     }
 
 
-def amount_due_pence(order: Order, lines: list[OrderLine], reserved) -> int:
-    return sum(line_amount_pence(line) for line in lines) + (0 if reserved else order.delivery_pence)
+def amount_due_pence(order: Order, lines: list[OrderLine]) -> int:
+    """These lines, and whatever of the order's charges (delivery, and a part despatch's second
+    delivery charge, O7) no earlier capture or charge has carried."""
+    taken = (
+        CardOperation.objects.filter(
+            order_payment__order=order,
+            kind__in=[CardOperation.Kind.CAPTURE, CardOperation.Kind.CHARGE],
+            status__in=[CardOperation.Status.PENDING, CardOperation.Status.SUCCEEDED],
+        ).aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    paid_lines = order.lines.filter(card_payment__isnull=False)
+    carried = taken - sum(line_amount_pence(line) for line in paid_lines)
+    return sum(line_amount_pence(line) for line in lines) + max(order_charges_pence(order) - carried, 0)
 
 
 def _capture_under_way(order_payment: OrderPayment) -> bool:
@@ -184,7 +197,7 @@ def lines_to_charge_before_despatch(
         and reserved[line.pk][0] != CardOperation.Kind.CAPTURE
     ]
     free = [line for line in lines if line.pk not in reserved]
-    if free and not _hold_covers(order_payment, authorisation, amount_due_pence(order, free, reserved)):
+    if free and not _hold_covers(order_payment, authorisation, amount_due_pence(order, free)):
         waiting += free
     return sorted(waiting, key=lambda line: line.pk)
 
@@ -245,8 +258,8 @@ def card_assert_lines_payable(*, order: Order, lines: list[OrderLine]) -> None:
     if unpaid:
         raise RuleViolation(
             errors.CHARGE_BEFORE_DESPATCH,
-            f"Line(s) {', '.join(str(line.pk) for line in unpaid)} of order {order.pk} have no live card hold "
-            "to capture: charge the saved card for them before despatch, or choose to invoice.",
+            f"Line(s) {', '.join(str(line.pk) for line in unpaid)} of order {order.pk} are not paid for and no "
+            "live card hold covers them: charge the saved card for them before despatch, or choose to invoice.",
         )
 
 
@@ -361,7 +374,7 @@ def order_payment_hold_resolve(
             operation_open(
                 order_payment=order_payment,
                 kind=CardOperation.Kind.CHARGE,
-                amount_pence=sum(line_amount_pence(line) for line in unpaid) + _delivery_due(order_payment),
+                amount_pence=amount_due_pence(order_payment.order, unpaid),
                 line_ids=[line.pk for line in unpaid],
                 actor=actor,
             )
@@ -376,8 +389,3 @@ def _failed_unpaid_lines(order_payment: OrderPayment) -> list[OrderLine]:
     ).values_list("line_ids", flat=True):
         failed_ids.update(line_ids)
     return list(order_payment.order.lines.filter(pk__in=failed_ids, card_payment__isnull=True).order_by("pk"))
-
-
-def _delivery_due(order_payment: OrderPayment) -> int:
-    taken = PaidLine.objects.filter(line__order_id=order_payment.order_id).exists()
-    return 0 if taken else order_payment.order.delivery_pence

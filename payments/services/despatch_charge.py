@@ -82,7 +82,7 @@ def _charges_open(*, order_id: int, line_ids: list[int], actor: Actor) -> list[i
         fresh = [line for line in due if line.pk not in reserved]
         if not fresh:
             return unanswered
-        amount = amount_due_pence(order, fresh, reserved)
+        amount = amount_due_pence(order, fresh)
         operation = operation_open(
             order_payment=order_payment,
             # A charge: the hold does not cover these lines (one still live but of no use is ended here).

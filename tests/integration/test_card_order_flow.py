@@ -58,16 +58,17 @@ def test_m4_o3_o7_m9_a_web_card_order_is_captured_line_by_line_as_each_part_is_d
     response = warehouse.post(f"/api/v1/staff/orders/{order_id}/despatch/", despatch_body(coin_line.pk))
     assert response.status_code == 200, response.json()
 
-    # M4: only the despatched line (with the delivery charge) is captured; Stripe releases the rest.
-    assert _taken_at_stripe(authorisation.payment_intent_id) == ("succeeded", 2895)
+    # M4: only the despatched line is captured, with the delivery charges (the second one added by
+    # the part despatch, O7); Stripe releases the rest of the hold.
+    assert _taken_at_stripe(authorisation.payment_intent_id) == ("succeeded", 3290)
     # O3: the line is under contract and paid; the case is not.
     coin_line.refresh_from_db()
     case_line.refresh_from_db()
     assert coin_line.accepted_at and coin_line.paid_at
     assert case_line.accepted_at is None and case_line.paid_at is None
-    assert _ledger(order_id) == [("authorisation", 3895), ("capture", 2895), ("release", 1000)]
+    assert _ledger(order_id) == [("authorisation", 3895), ("capture", 3290), ("release", 605)]
     money = _assert_ledger_agrees(staff, order_id)
-    assert (money["taken_pence"], money["held_pence"], money["outstanding_pence"]) == (2895, 0, 1000)
+    assert (money["taken_pence"], money["held_pence"], money["outstanding_pence"]) == (3290, 0, 1000)
 
     # The hold went with its one capture: the case leaves only once the saved card is charged (M3, M4).
     warehouse.post(f"/api/v1/staff/orders/{order_id}/allocate/", {"line_ids": [case_line.pk]})
@@ -90,7 +91,8 @@ def test_m4_o3_o7_m9_a_web_card_order_is_captured_line_by_line_as_each_part_is_d
     # Paid in full: every line paid, nothing outstanding, and the ledger still agrees.
     assert not OrderLine.objects.filter(order_id=order_id, paid_at__isnull=True).exists()
     money = _assert_ledger_agrees(staff, order_id)
-    assert (money["taken_pence"], money["outstanding_pence"]) == (3895, 0)
+    assert (money["total_pence"], money["taken_pence"], money["outstanding_pence"]) == (4290, 4290, 0)
+    assert money["total_pence"] == as_customer.get(f"/api/v1/orders/{order_id}/").json()["total_pence"]
     assert _ledger(order_id)[-1] == ("charge", 1000)
 
 
