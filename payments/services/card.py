@@ -87,9 +87,9 @@ def card_take_for_lines(*, order: Order, lines: list[OrderLine], actor: Actor) -
     """Take payment for lines allocated on a phone or postal order (O5, M4): nothing has left yet,
     so a capture of the live hold or else a charge of the saved card.
 
-    Lines already paid are skipped, so a second notice changes nothing. The first take
-    carries the delivery charge. A live hold is captured once (Stripe allows one capture,
-    which releases the rest).
+    Lines already paid are skipped, so a second notice changes nothing. A take carries the
+    order's charges no earlier take carried. A live hold is captured once (Stripe allows one
+    capture, which releases the rest).
     """
     return _take(order, lines, actor=actor, may_charge=True)
 
