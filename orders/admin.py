@@ -12,7 +12,7 @@ from catalogue.models import Product
 from customers.models import Customer
 from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
-from orders import services
+from orders import selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
 
 
@@ -95,15 +95,30 @@ def _run(modeladmin, request, queryset, call) -> None:
         modeladmin.message_user(request, f"{done} order(s) done.", messages.SUCCESS)
 
 
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    """C7: the open orders of customers who have died, which wait for customer service's review."""
+
+    title = "deceased customer's review (C7)"
+    parameter_name = "awaiting_review"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Awaiting review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=selectors.order_list_awaiting_review().values("pk"))
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
     list_display = ["id", "customer", "channel", "status", "payment_method", "placed_at", "promised_by"]
-    list_filter = ["status", "channel", "payment_method"]
+    list_filter = ["status", "channel", "payment_method", AwaitingReviewFilter]
     search_fields = ["id", "customer__last_name", "customer__email"]
     list_select_related = ["customer"]
     inlines = [OrderLineInline, ShipmentInline, OrderEventInline]
     action_form = OrderActionForm
-    actions = ["decline", "allocate", "despatch", "put_new_prices"]
+    actions = ["decline", "allocate", "despatch", "put_new_prices", "complete_review"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Order._meta.fields]
@@ -159,6 +174,17 @@ class OrderAdmin(SimpleHistoryAdmin):
     def put_new_prices(self, request, queryset):
         _run(self, request, queryset,
              lambda o: services.order_price_change_propose(order_id=o.pk, actor=Actor.staff(request.user)))
+
+    @admin.action(description="Open orders of the deceased customer reviewed (C7)", permissions=["decline"])
+    def complete_review(self, request, queryset):
+        customer_ids = sorted(set(queryset.values_list("customer_id", flat=True)))
+        for customer_id in customer_ids:
+            try:
+                services.customer_orders_review_complete(customer_id=customer_id, actor=Actor.staff(request.user))
+            except RuleViolation as exc:
+                self.message_user(request, f"Customer {customer_id}: {exc.detail} ({exc.rule.rule})", messages.ERROR)
+            else:
+                self.message_user(request, f"Customer {customer_id}: open orders reviewed.", messages.SUCCESS)
 
     def get_urls(self):
         key = path("key/", self.admin_site.admin_view(self.key_order_view), name="orders_order_key")

@@ -13,9 +13,10 @@ Events and their keyword arguments:
   part of the request (`{"method": ..., "stripe_payment_method_id": ...}` and the like).
 - LINES_ALLOCATED(order, lines): stock allocated to these lines (O5); phone and postal card
   orders are captured now (M4).
-- LINES_DESPATCH_CHECK(order, lines): about to despatch; payments refuses if the lines
-  cannot be paid for (held after a declined charge, and staff did not choose to invoice).
-- LINES_DESPATCHED(order, lines, shipment): these lines have left (M4: capture them).
+- LINES_DESPATCH_CHECK(order, lines): about to despatch; payments refuses lines that are
+  neither paid for nor covered by a live card hold (M3, M4: the saved card is charged first),
+  and any line of a held payment, unless staff chose to invoice.
+- LINES_DESPATCHED(order, lines, shipment): these lines have left (M4: capture them from the hold).
 - LINES_WITHDRAWN(order, lines): lines leave the offer before a contract (declined,
   cancelled, price refused): release what was held for them (O4).
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from customers.selectors import customer_aml_identity_passed
+from customers.selectors import customer_aml_identity_passed, customer_list_open_orders_review
 from mint_shop import clock
 from orders.models import Order, OrderLine, Shipment
 
@@ -28,6 +28,12 @@ def order_list_for_staff(*, status: str | None = None) -> QuerySet:
     if status:
         orders = orders.filter(status=status)
     return _shaped(orders).order_by("-placed_at", "-id")
+
+
+def order_list_awaiting_review() -> QuerySet:
+    """C7: open orders of customers who have died, for customer service to review; earliest death first."""
+    orders = Order.objects.filter(status=Order.Status.PLACED, customer__in=customer_list_open_orders_review())
+    return _shaped(orders).order_by("customer__deceased_at", "customer_id", "pk")
 
 
 def order_get_for_staff(*, order_id: int) -> Order:

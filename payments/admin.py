@@ -21,7 +21,8 @@ from payments.models import (
     StatementLine,
     StripeEvent,
 )
-from payments.services import card, receipts
+from payments.selectors import order_line_ids_ready_to_despatch
+from payments.services import card, despatch_charge, receipts
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,7 +61,7 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
     list_display = ["order", "method", "reference", "charge_on_despatch_since", "held_at", "hold_reason"]
     list_filter = ["method", ("held_at", admin.EmptyFieldListFilter)]
     search_fields = ["reference", "order__id"]
-    actions = ["despatch_on_invoice"]
+    actions = ["despatch_on_invoice", "charge_for_despatch"]
 
     @admin.action(description="Despatch on invoice (held payments)", permissions=["resolve"])
     def despatch_on_invoice(self, request, queryset):
@@ -71,6 +72,29 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
                 )
             except RuleViolation as exc:
                 self.message_user(request, f"{order_payment}: {exc.detail}", messages.ERROR)
+
+    @admin.action(description="Charge the saved card for the lines waiting to be despatched", permissions=["charge"])
+    def charge_for_despatch(self, request, queryset):
+        """M3, M4: lines with no live hold behind them may leave once the card is charged."""
+        for order_payment in queryset.order_by("pk"):
+            try:
+                operations = despatch_charge.card_charge_for_despatch(
+                    order_id=order_payment.order_id,
+                    line_ids=order_line_ids_ready_to_despatch(order_id=order_payment.order_id),
+                    actor=Actor.staff(request.user),
+                )
+            except RuleViolation as exc:
+                self.message_user(request, f"{order_payment}: {exc.detail}", messages.ERROR)
+                continue
+            if all(operation.status == operation.Status.SUCCEEDED for operation in operations):
+                self.message_user(request, f"{order_payment}: charged; the lines may now be despatched.")
+            else:
+                self.message_user(
+                    request, f"{order_payment}: Stripe has not answered yet; it is tried again.", messages.WARNING
+                )
+
+    def has_charge_permission(self, request):
+        return request.user.has_perm("payments.charge_for_despatch")
 
     def has_resolve_permission(self, request):
         return request.user.has_perm("payments.resolve_held_payment")

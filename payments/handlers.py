@@ -46,12 +46,13 @@ def on_lines_allocated(*, order, lines, **_) -> None:
 
 
 def on_lines_despatch_check(*, order, lines, **_) -> None:
-    card.card_assert_lines_payable(order=order)
+    card.card_assert_lines_payable(order=order, lines=list(lines))
 
 
 def on_lines_despatched(*, order, lines, shipment=None, **_) -> None:
+    """M4: capture from the live hold; lines it could not cover were charged before they left."""
     if _is_card(order):
-        card.card_take_for_lines(order=order, lines=list(lines), actor=_actor())
+        card.card_capture_despatched(order=order, lines=list(lines), actor=_actor())
 
 
 def on_lines_withdrawn(*, order, lines, **_) -> None:

@@ -98,6 +98,7 @@ class OrderPayment(models.Model):
         permissions = [
             ("resolve_held_payment", "Can resolve held payments (despatch on invoice)"),
             ("capture_payment", "Can capture a card hold by hand"),
+            ("charge_for_despatch", "Can charge the saved card for lines before despatch"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """Which of payments' permissions each staff role holds (collected by mint_shop/roles.py).
 
 Finance takes, returns and reconciles money. Customer service opens the post, so it may record
-a cheque as received (and see how an order is being paid); banking, clearing and bouncing a
+a cheque as received (and see how an order is being paid); the warehouse may charge the saved
+card for lines it is about to despatch; banking, clearing and bouncing a
 cheque, transfers, refunds, plans and the ledger stay with finance.
 """
 
@@ -15,6 +16,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.view_orderpayment",
         "payments.resolve_held_payment",
         "payments.capture_payment",
+        "payments.charge_for_despatch",
         "payments.view_cheque",
         "payments.add_cheque",
         "payments.change_cheque",
@@ -25,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.view_financeapplication",
         "payments.manage_finance_application",
     ],
+    # The warehouse charges the saved card itself when a despatch is refused for want of payment (M3, M4).
+    "warehouse": ["payments.charge_for_despatch"],
     "customer_service": [
         "payments.view_orderpayment",
         "payments.view_cheque",

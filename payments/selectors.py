@@ -7,7 +7,7 @@ from django.db.models import Q, Sum
 
 from mint_shop import clock
 from orders.models import OrderLine
-from payments.amounts import line_amount_pence
+from payments.amounts import line_amount_pence, order_charges_pence
 from payments.models import (
     FinanceApplication,
     Instalment,
@@ -42,7 +42,7 @@ def order_money(*, order_id: int) -> dict:
         or 0
     )
     lines = OrderLine.objects.filter(order_id=order_id).select_related("order")
-    total = sum(line_amount_pence(line) for line in lines) + (lines[0].order.delivery_pence if lines else 0)
+    total = sum(line_amount_pence(line) for line in lines) + (order_charges_pence(lines[0].order) if lines else 0)
     taken = by_direction.get(LedgerEntry.Direction.IN, 0)
     refunded = by_direction.get(LedgerEntry.Direction.OUT, 0)
     held = sums.get(LedgerEntry.Kind.AUTHORISATION, 0) - sum(sums.get(kind, 0) for kind in _HOLD_ENDS)
@@ -195,4 +195,15 @@ def ledger_entry_for_statement_line(line: StatementLine) -> LedgerEntry | None:
         .exclude(external_id="")
         .order_by("pk")
         .first()
+    )
+
+
+def order_line_ids_ready_to_despatch(*, order_id: int) -> list[int]:
+    """Allocated live lines of the order not yet despatched: what a charge before despatch is for."""
+    return list(
+        OrderLine.objects.filter(
+            order_id=order_id, allocated_at__isnull=False, shipment__isnull=True, withdrawn_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

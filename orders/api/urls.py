@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api import views
+from orders.api import review_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
         name="order-non-receipt",
     ),
     path("staff/orders/", views.StaffOrderListCreateView.as_view(), name="staff-order-list"),
+    path(
+        "staff/orders/awaiting-review/",
+        review_views.StaffOrdersAwaitingReviewView.as_view(),
+        name="staff-orders-awaiting-review",
+    ),
+    path(
+        "staff/customers/<int:customer_id>/open-orders-review/complete/",
+        review_views.StaffCustomerOrdersReviewCompleteView.as_view(),
+        name="staff-customer-orders-review-complete",
+    ),
     path("staff/orders/<int:pk>/", views.StaffOrderDetailView.as_view(), name="staff-order-detail"),
     path("staff/orders/<int:pk>/decline/", views.StaffOrderDeclineView.as_view(), name="staff-order-decline"),
     path("staff/orders/<int:pk>/allocate/", views.StaffOrderAllocateView.as_view(), name="staff-order-allocate"),

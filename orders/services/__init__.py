@@ -20,10 +20,12 @@ from orders.services.lifecycle import (
 )
 from orders.services.placing import DeliveryRequest, LineRequest, idempotency_key_check, order_place
 from orders.services.prices import order_price_change_propose, order_price_change_respond
+from orders.services.review import customer_orders_review_complete
 
 __all__ = [
     "DeliveryRequest",
     "LineRequest",
+    "customer_orders_review_complete",
     "idempotency_key_check",
     "order_decline",
     "order_despatch",

@@ -21,6 +21,7 @@ from orders.services._common import (
     require_open,
     tell_customer,
 )
+from orders.services.review import order_require_reviewed
 
 
 def _confirmation_body(order: Order, shipment: Shipment, lines: list[OrderLine]) -> str:
@@ -75,6 +76,7 @@ def order_despatch(
     with transaction.atomic(durable=True):
         order = lock_order(order_id)
         require_open(order)
+        order_require_reviewed(order)
         all_lines = lock_lines(order)
         wanted = set(line_ids)
         lines = [line for line in all_lines if line.pk in wanted]

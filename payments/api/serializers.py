@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from payments.models import (
     BankReceipt,
+    CardOperation,
     Cheque,
     FinanceApplication,
     Instalment,
@@ -69,6 +70,12 @@ class HoldResolveSerializer(serializers.Serializer):
 
 class CaptureSerializer(serializers.Serializer):
     line_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+
+
+class CardOperationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CardOperation
+        fields = ["id", "kind", "amount_pence", "status", "line_ids", "payment_intent_id", "last_error"]
 
 
 class RefundRequestSerializer(serializers.Serializer):

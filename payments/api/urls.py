@@ -9,6 +9,11 @@ urlpatterns = [
     path("staff/payments/orders/<int:order_id>/", views.StaffOrderMoneyView.as_view(), name="staff-order-money"),
     path("staff/payments/orders/<int:order_id>/capture/", views.StaffCaptureView.as_view(), name="staff-capture"),
     path(
+        "staff/payments/orders/<int:order_id>/charge-for-despatch/",
+        views.StaffChargeForDespatchView.as_view(),
+        name="staff-charge-for-despatch",
+    ),
+    path(
         "staff/payments/orders/<int:order_id>/resolve-hold/",
         views.StaffHoldResolveView.as_view(),
         name="staff-hold-resolve",

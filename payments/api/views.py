@@ -12,7 +12,16 @@ from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
 from payments import selectors
 from payments.api import serializers as s
-from payments.services import card, finance, instalments, receipts, reconciliation, refunds, webhooks
+from payments.services import (
+    card,
+    despatch_charge,
+    finance,
+    instalments,
+    receipts,
+    reconciliation,
+    refunds,
+    webhooks,
+)
 
 
 def _staff(request) -> Actor:
@@ -65,6 +74,24 @@ class StaffCaptureView(APIView):
         data = _valid(s.CaptureSerializer, request)
         card.authorisation_capture(order_id=order_id, line_ids=data["line_ids"], actor=_staff(request))
         return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class StaffChargeForDespatchView(APIView):
+    """Charge the saved card for lines with no live hold behind them, so they may be despatched (M3, M4).
+
+    A decline or an authentication demand answers 409 (M3): the order is held and the customer told.
+    """
+
+    permission_classes = [HasStaffPermissions]
+    required_permissions = ("payments.charge_for_despatch",)
+
+    @extend_schema(request=s.CaptureSerializer, responses={200: s.CardOperationSerializer(many=True)})
+    def post(self, request, order_id: int):
+        data = _valid(s.CaptureSerializer, request)
+        operations = despatch_charge.card_charge_for_despatch(
+            order_id=order_id, line_ids=data["line_ids"], actor=_staff(request)
+        )
+        return Response(s.CardOperationSerializer(operations, many=True).data)
 
 
 # --- The held-payment queue (M3) ----------------------------------------------------------

@@ -10,13 +10,14 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from payments import errors
-from payments.amounts import line_amount_pence, order_total_pence
+from payments.amounts import line_amount_pence, order_charges_pence, order_total_pence
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
 
@@ -49,10 +50,15 @@ def card_authorisation_open(*, order_payment: OrderPayment, payment: dict, actor
 
 
 def operation_open(
-    *, order_payment, kind, amount_pence, actor, line_ids=(), refund=None, payment_intent_id=""
+    *, order_payment, kind, amount_pence, actor, line_ids=(), refund=None, payment_intent_id="", later=True
 ) -> CardOperation:
-    """Record a Stripe call to make once the caller's transaction commits (lines paid by it reserved)."""
+    """Record a Stripe call to make once the caller's transaction commits (lines paid by it reserved).
+
+    `later=False`: the caller makes the call itself once committed; being due at once, the
+    retry sweep makes it should the caller never get there.
+    """
     operation = CardOperation.objects.create(
+        next_attempt_at=None if later else clock.now(),
         payment_intent_id=payment_intent_id,
         order_payment=order_payment,
         kind=kind,
@@ -63,7 +69,8 @@ def operation_open(
     )
     if line_ids:
         PaidLine.objects.bulk_create([PaidLine(line_id=line_id, operation=operation) for line_id in line_ids])
-    transaction.on_commit(partial(_perform_later, operation.pk))
+    if later:
+        transaction.on_commit(partial(_perform_later, operation.pk))
     return operation
 
 
@@ -77,25 +84,68 @@ def _perform_later(operation_id: int) -> None:
 
 
 def card_take_for_lines(*, order: Order, lines: list[OrderLine], actor: Actor) -> CardOperation | None:
-    """Take payment for these lines (despatched, or allocated on a phone or postal order).
+    """Take payment for lines allocated on a phone or postal order (O5, M4): nothing has left yet,
+    so a capture of the live hold or else a charge of the saved card.
 
-    Lines already paid are skipped, so a second despatch notice changes nothing. The first
-    take carries the delivery charge. A live hold is captured (once: Stripe allows one
-    capture, which releases the rest); otherwise the saved card is charged off-session.
+    Lines already paid are skipped, so a second notice changes nothing. A take carries the
+    order's charges no earlier take carried. A live hold is captured once (Stripe allows one
+    capture, which releases the rest).
     """
+    return _take(order, lines, actor=actor, may_charge=True)
+
+
+def card_capture_despatched(*, order: Order, lines: list[OrderLine], actor: Actor) -> CardOperation | None:
+    """LINES_DESPATCHED: capture the despatched lines from the live hold (M4).
+
+    Never a charge after the goods have left: lines no live hold covers were charged before
+    the despatch check let them go (`card_assert_lines_payable`), or staff chose to invoice.
+    """
+    return _take(order, lines, actor=actor, may_charge=False)
+
+
+def _take(order: Order, lines: list[OrderLine], *, actor: Actor, may_charge: bool) -> CardOperation | None:
     order_payment = OrderPayment.objects.select_for_update().get(order=order)
     if order_payment.invoice_chosen_at:
         return None  # staff chose to despatch on invoice: the card is not tried again
     authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
-    paid = set(PaidLine.objects.filter(line__order=order).values_list("line_id", flat=True))
-    to_pay = sorted((line for line in lines if line.pk not in paid), key=lambda line: line.pk)
+    reserved = reserved_lines(order)
+    to_pay = sorted((line for line in lines if line.pk not in reserved), key=lambda line: line.pk)
     if not to_pay:
         return None
-    amount = sum(line_amount_pence(line) for line in to_pay) + (0 if paid else order.delivery_pence)
+    amount = amount_due_pence(order, to_pay)
+    if not may_charge and not (
+        authorisation.status == Authorisation.Status.PENDING or _hold_covers(order_payment, authorisation, amount)
+    ):
+        return None
+    kind = take_kind(order_payment, authorisation, amount, actor=actor)
     line_ids = [line.pk for line in to_pay]
-
-    kind = _take_kind(order_payment, authorisation, amount, actor=actor)
     return operation_open(order_payment=order_payment, kind=kind, amount_pence=amount, line_ids=line_ids, actor=actor)
+
+
+def reserved_lines(order: Order) -> dict[int, tuple[str, str]]:
+    """Lines a card operation pays or is paying for: line id -> (operation kind, status)."""
+    return {
+        line_id: (kind, status)
+        for line_id, kind, status in PaidLine.objects.filter(line__order=order).values_list(
+            "line_id", "operation__kind", "operation__status"
+        )
+    }
+
+
+def amount_due_pence(order: Order, lines: list[OrderLine]) -> int:
+    """These lines, and whatever of the order's charges (delivery, and a part despatch's second
+    delivery charge, O7) no earlier capture or charge has carried."""
+    taken = (
+        CardOperation.objects.filter(
+            order_payment__order=order,
+            kind__in=[CardOperation.Kind.CAPTURE, CardOperation.Kind.CHARGE],
+            status__in=[CardOperation.Status.PENDING, CardOperation.Status.SUCCEEDED],
+        ).aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    paid_lines = order.lines.filter(card_payment__isnull=False)
+    carried = taken - sum(line_amount_pence(line) for line in paid_lines)
+    return sum(line_amount_pence(line) for line in lines) + max(order_charges_pence(order) - carried, 0)
 
 
 def _capture_under_way(order_payment: OrderPayment) -> bool:
@@ -105,22 +155,51 @@ def _capture_under_way(order_payment: OrderPayment) -> bool:
     ).exists()
 
 
-def _take_kind(order_payment: OrderPayment, authorisation: Authorisation, amount: int, *, actor: Actor) -> str:
+def _hold_covers(order_payment: OrderPayment, authorisation: Authorisation, amount: int) -> bool:
+    """A live, uncaptured hold within Stripe's deadline and big enough (P7) can pay for these lines."""
+    return (
+        authorisation.status == Authorisation.Status.AUTHORISED
+        and not deadline_passed(authorisation)
+        and amount <= authorisation.amount_pence
+        and not _capture_under_way(order_payment)
+    )
+
+
+def take_kind(order_payment: OrderPayment, authorisation: Authorisation, amount: int, *, actor: Actor) -> str:
     """Capture from the hold while it is live and uncaptured; otherwise charge the saved card."""
     if _capture_under_way(order_payment):
         return CardOperation.Kind.CHARGE
     if authorisation.status == Authorisation.Status.PENDING:
         return CardOperation.Kind.CAPTURE  # the hold is not back from Stripe yet: the capture waits for it
-    if authorisation.status != Authorisation.Status.AUTHORISED:
-        return CardOperation.Kind.CHARGE
-    if deadline_passed(authorisation):
-        authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=actor)
-        return CardOperation.Kind.CHARGE
-    if amount > authorisation.amount_pence:
-        # P7: more than the hold covers (a price the customer agreed to): release it and charge.
-        authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor)
-        return CardOperation.Kind.CHARGE
-    return CardOperation.Kind.CAPTURE
+    if _hold_covers(order_payment, authorisation, amount):
+        return CardOperation.Kind.CAPTURE
+    if authorisation.status == Authorisation.Status.AUTHORISED:
+        # Live but of no use: past Stripe's deadline (lapsed), or P7 more than it covers (released).
+        status = Authorisation.Status.LAPSED if deadline_passed(authorisation) else Authorisation.Status.RELEASED
+        authorisation_end(authorisation, status, actor=actor)
+    return CardOperation.Kind.CHARGE
+
+
+def lines_to_charge_before_despatch(
+    *, order: Order, order_payment: OrderPayment, authorisation: Authorisation, lines: list[OrderLine]
+) -> list[OrderLine]:
+    """Lines that may not leave yet (M3, M4): no money taken for them and no live hold to capture.
+
+    A line whose capture from the live hold is under way counts as paid for; one whose
+    charge Stripe has not answered yet does not.
+    """
+    reserved = reserved_lines(order)
+    waiting = [
+        line
+        for line in lines
+        if line.pk in reserved
+        and reserved[line.pk][1] != CardOperation.Status.SUCCEEDED
+        and reserved[line.pk][0] != CardOperation.Kind.CAPTURE
+    ]
+    free = [line for line in lines if line.pk not in reserved]
+    if free and not _hold_covers(order_payment, authorisation, amount_due_pence(order, free)):
+        waiting += free
+    return sorted(waiting, key=lambda line: line.pk)
 
 
 def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -> CardOperation:
@@ -147,21 +226,40 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
         amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
         if amount > authorisation.amount_pence:
             raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
-        return card_take_for_lines(order=order, lines=lines, actor=actor)
+        return _take(order, lines, actor=actor, may_charge=False)
 
 
 def deadline_passed(authorisation: Authorisation) -> bool:
     return authorisation.capture_before is not None and authorisation.capture_before <= clock.now()
 
 
-def card_assert_lines_payable(*, order: Order) -> None:
-    """LINES_DESPATCH_CHECK: a held payment stops despatch unless staff chose to invoice."""
+def card_assert_lines_payable(*, order: Order, lines: list[OrderLine]) -> None:
+    """LINES_DESPATCH_CHECK: nothing leaves unpaid unless staff chose to invoice (M3, M4).
+
+    A held payment stops every despatch. A card line no live hold covers (released at day
+    10, lapsed, or the rest of a hold after its one capture) waits until the saved card is
+    charged for it (`card_charge_for_despatch`).
+    """
     order_payment = OrderPayment.objects.filter(order=order).first()
-    if order_payment and order_payment.held_at and not order_payment.invoice_chosen_at:
+    if order_payment is None or order_payment.invoice_chosen_at:
+        return
+    if order_payment.held_at:
         raise RuleViolation(
             errors.PAYMENT_HELD,
             f"Payment for order {order.pk} is held ({order_payment.hold_reason}); "
             "take payment or choose to invoice before despatch.",
+        )
+    if order_payment.method != CARD:
+        return
+    authorisation = Authorisation.objects.get(order_payment=order_payment)
+    unpaid = lines_to_charge_before_despatch(
+        order=order, order_payment=order_payment, authorisation=authorisation, lines=lines
+    )
+    if unpaid:
+        raise RuleViolation(
+            errors.CHARGE_BEFORE_DESPATCH,
+            f"Line(s) {', '.join(str(line.pk) for line in unpaid)} of order {order.pk} are not paid for and no "
+            "live card hold covers them: charge the saved card for them before despatch, or choose to invoice.",
         )
 
 
@@ -276,7 +374,7 @@ def order_payment_hold_resolve(
             operation_open(
                 order_payment=order_payment,
                 kind=CardOperation.Kind.CHARGE,
-                amount_pence=sum(line_amount_pence(line) for line in unpaid) + _delivery_due(order_payment),
+                amount_pence=amount_due_pence(order_payment.order, unpaid),
                 line_ids=[line.pk for line in unpaid],
                 actor=actor,
             )
@@ -291,8 +389,3 @@ def _failed_unpaid_lines(order_payment: OrderPayment) -> list[OrderLine]:
     ).values_list("line_ids", flat=True):
         failed_ids.update(line_ids)
     return list(order_payment.order.lines.filter(pk__in=failed_ids, card_payment__isnull=True).order_by("pk"))
-
-
-def _delivery_due(order_payment: OrderPayment) -> int:
-    taken = PaidLine.objects.filter(line__order_id=order_payment.order_id).exists()
-    return 0 if taken else order_payment.order.delivery_pence

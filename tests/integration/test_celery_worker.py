@@ -34,8 +34,12 @@ def redis_worker():
 
 def test_n4_a_real_worker_on_redis_sends_a_queued_message(redis_worker):
     message = services.message_queue(
-        channel=Message.Channel.EMAIL, kind="acknowledgment", recipient="ada@example.com",
-        subject="We have your order", body="An offer, not yet accepted.", dedupe_key="integration:1",
+        channel=Message.Channel.EMAIL,
+        kind="acknowledgment",
+        recipient="ada@example.com",
+        subject="We have your order",
+        body="An offer, not yet accepted.",
+        dedupe_key="integration:1",
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

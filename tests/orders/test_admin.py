@@ -3,7 +3,10 @@
 import pytest
 from django.test import Client
 
+from customers.services import customer_mark_deceased
+from mint_shop.actors import Actor
 from orders.models import Order
+from tests.factories import CustomerFactory
 from tests.orders.factories import place_order
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +67,19 @@ def test_o4_the_warehouse_is_not_offered_the_decline_action(staff_user, customer
     client.post("/admin/orders/order/", {"action": "decline", "_selected_action": [order.pk], "reason": "x"})
     order.refresh_from_db()
     assert order.status == Order.Status.PLACED
+
+
+def test_c7_customer_service_filters_the_orders_awaiting_review_and_completes_it(staff_user, customer, product):
+    awaiting = place_order(customer, (product, 1))
+    other = place_order(CustomerFactory(), (product, 1))
+    customer_mark_deceased(customer_id=customer.pk, actor=Actor.system())
+    client = _login(staff_user, "customer_service")
+
+    page = client.get("/admin/orders/order/?awaiting_review=yes")
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [awaiting]
+    assert other not in page.context["cl"].result_list
+
+    client.post("/admin/orders/order/", {"action": "complete_review", "_selected_action": [awaiting.pk]})
+    customer.refresh_from_db()
+    assert customer.open_orders_review_required is False

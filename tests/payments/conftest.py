@@ -6,8 +6,10 @@ from contextlib import contextmanager
 
 import pytest
 
+from mint_shop.actors import Actor
 from orders import hooks
 from payments import gateway, orders_link
+from payments.services.despatch_charge import card_charge_for_despatch
 
 
 @pytest.fixture
@@ -77,6 +79,19 @@ def despatch(commit):
         with commit():
             hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=lines)
             hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=lines, shipment=None)
+
+    return run
+
+
+@pytest.fixture
+def charge(commit):
+    """Charge the saved card for lines no live hold covers, as the warehouse does before despatch (M3, M4)."""
+
+    def run(order, lines):
+        with commit():
+            return card_charge_for_despatch(
+                order_id=order.pk, line_ids=[line.pk for line in lines], actor=Actor.system()
+            )
 
     return run
 

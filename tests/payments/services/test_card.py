@@ -62,7 +62,15 @@ def test_m2_a_declined_card_at_placing_holds_the_order_and_tells_the_customer(ca
     assert _kinds(order) == []
 
 
-def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_card(card, place, despatch, acceptance):
+def _refused_despatch(order, lines):
+    with pytest.raises(RuleViolation) as refused:
+        hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=lines)
+    return refused.value.rule
+
+
+def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_card(
+    card, place, despatch, charge, acceptance
+):
     order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
     first, second = order.lines.order_by("pk")
 
@@ -70,10 +78,13 @@ def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_c
 
     authorisation = _authorisation(order)
     assert (authorisation.status, authorisation.captured_pence) == (Authorisation.Status.CAPTURED, 3000)
-    charge = gateway.payment_intent_retrieve(authorisation.payment_intent_id).to_dict()["charges"]["data"][0]
-    assert charge["amount"] - charge["amount_refunded"] == 3000  # the line and delivery; the rest released
+    taken = gateway.payment_intent_retrieve(authorisation.payment_intent_id).to_dict()["charges"]["data"][0]
+    assert taken["amount"] - taken["amount_refunded"] == 3000  # the line and delivery; the rest released
     assert acceptance["accepted"] == [(order.pk, [first.pk])]
 
+    # The rest of the hold went with its one capture: the second line leaves once charged.
+    assert _refused_despatch(order, [second]) == errors.CHARGE_BEFORE_DESPATCH
+    charge(order, [second])
     despatch(order, [second])
 
     assert _kinds(order) == [("authorisation", 4000), ("capture", 3000), ("release", 1000), ("charge", 1000)]
@@ -82,12 +93,17 @@ def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_c
     assert (money["taken_pence"], money["outstanding_pence"], money["held_pence"]) == (4000, 0, 0)
 
 
-def test_m4_two_despatches_before_stripe_answers_capture_once_then_charge(card, place, commit):
+def test_m4_two_despatches_before_stripe_answers_capture_once_then_charge(card, place, commit, charge, despatch):
     order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
     first, second = order.lines.order_by("pk")
     with commit():
         hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=[first], shipment=None)
+        # The capture is under way, so the hold cannot pay for the second line: it waits for a charge.
+        assert _refused_despatch(order, [second]) == errors.CHARGE_BEFORE_DESPATCH
         hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=[second], shipment=None)
+    assert _kinds(order) == [("authorisation", 4000), ("capture", 3000), ("release", 1000)]
+    charge(order, [second])
+    despatch(order, [second])
     assert _kinds(order) == [("authorisation", 4000), ("capture", 3000), ("release", 1000), ("charge", 1000)]
 
 
@@ -152,7 +168,7 @@ def test_m3_on_day_9_the_hold_is_kept(card, place, commit):
     assert _authorisation(order).status == Authorisation.Status.AUTHORISED
 
 
-def test_m3_on_day_10_the_hold_is_released_and_the_order_charged_on_despatch(card, place, commit, despatch):
+def test_m3_on_day_10_the_hold_is_released_and_the_order_charged_on_despatch(card, place, commit, despatch, charge):
     order = place(order_with_lines(2500), stripe_payment_method_id=card())
     authorisation = _extended(order)
     with time_machine.travel(authorisation.authorised_at + dt.timedelta(days=10), tick=False):
@@ -163,14 +179,16 @@ def test_m3_on_day_10_the_hold_is_released_and_the_order_charged_on_despatch(car
         assert gateway.payment_intent_retrieve(authorisation.payment_intent_id).status == "canceled"
         assert OrderPayment.objects.get(order=order).charge_on_despatch_since is not None
 
+        assert _refused_despatch(order, list(order.lines.all())) == errors.CHARGE_BEFORE_DESPATCH
+        charge(order, list(order.lines.all()))
         despatch(order, list(order.lines.all()))
 
     assert _kinds(order) == [("authorisation", 3000), ("release", 3000), ("charge", 3000)]
-    charge = CardOperation.objects.get(order_payment__order=order, kind=CardOperation.Kind.CHARGE)
-    assert gateway.payment_intent_retrieve(charge.payment_intent_id).status == "succeeded"
+    operation = CardOperation.objects.get(order_payment__order=order, kind=CardOperation.Kind.CHARGE)
+    assert gateway.payment_intent_retrieve(operation.payment_intent_id).status == "succeeded"
 
 
-def test_m3_a_hold_lapses_at_day_7_and_is_never_captured_after(card, place, commit, despatch):
+def test_m3_a_hold_lapses_at_day_7_and_is_never_captured_after(card, place, commit, despatch, charge):
     order = place(order_with_lines(2500), stripe_payment_method_id=card())
     authorisation = _authorisation(order)
     with time_machine.travel(authorisation.capture_before + dt.timedelta(minutes=1), tick=False):
@@ -178,14 +196,17 @@ def test_m3_a_hold_lapses_at_day_7_and_is_never_captured_after(card, place, comm
             assert card_service.authorisations_lapse_overdue(actor=Actor.system()) == 1
         assert _authorisation(order).status == Authorisation.Status.LAPSED
         assert order.payment.__class__.objects.get(order=order).charge_on_despatch_since is not None
+        charge(order, list(order.lines.all()))
         despatch(order, list(order.lines.all()))
     assert _kinds(order) == [("authorisation", 3000), ("lapse", 3000), ("charge", 3000)]
     assert _authorisation(order).captured_pence == 0
 
 
-def test_m3_despatch_after_the_deadline_without_a_sweep_charges_instead_of_capturing(card, place, despatch):
+def test_m3_despatch_after_the_deadline_without_a_sweep_charges_instead_of_capturing(card, place, despatch, charge):
     order = place(order_with_lines(2500), stripe_payment_method_id=card())
     with time_machine.travel(_authorisation(order).capture_before + dt.timedelta(hours=1), tick=False):
+        assert _refused_despatch(order, list(order.lines.all())) == errors.CHARGE_BEFORE_DESPATCH
+        charge(order, list(order.lines.all()))
         despatch(order, list(order.lines.all()))
     assert _kinds(order) == [("authorisation", 3000), ("lapse", 3000), ("charge", 3000)]
 
@@ -204,21 +225,22 @@ def _released_with_card(order, card_id):
 
 @pytest.mark.parametrize("number, reason", [(DECLINED_ON_CHARGE, "declined"), (NEEDS_AUTHENTICATION, "authenticate")])
 def test_m3_a_refused_charge_on_despatch_holds_the_order_until_staff_choose_to_invoice(
-    card, place, commit, despatch, number, reason, staff_user
+    card, place, commit, despatch, charge, number, reason, staff_user
 ):
     order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
     _released_with_card(order, card(number))
     first, second = order.lines.order_by("pk")
 
-    despatch(order, [first])
+    with pytest.raises(RuleViolation) as declined:
+        charge(order, [first])
+    assert declined.value.rule == errors.CHARGE_REFUSED
 
     order_payment = OrderPayment.objects.get(order=order)
     assert reason in order_payment.hold_reason
     assert list(order_payments_held()) == [order_payment]
     assert Message.objects.filter(customer=order.customer, kind="payment_failed").count() == 1
-    with pytest.raises(RuleViolation) as refused:
-        hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=[second])
-    assert refused.value.rule == errors.PAYMENT_HELD
+    assert _refused_despatch(order, [first]) == errors.PAYMENT_HELD
+    assert _refused_despatch(order, [second]) == errors.PAYMENT_HELD
 
     card_service.order_payment_hold_resolve(order_id=order.pk, invoice=True, actor=Actor.staff(staff_user("finance")))
     hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=[second])  # allowed now
@@ -227,10 +249,11 @@ def test_m3_a_refused_charge_on_despatch_holds_the_order_until_staff_choose_to_i
     assert [kind for kind, _ in _kinds(order)] == ["authorisation", "lapse"]
 
 
-def test_m3_staff_can_charge_a_new_card_for_a_held_payment(card, place, despatch, commit, staff_user):
+def test_m3_staff_can_charge_a_new_card_for_a_held_payment(card, place, charge, despatch, commit, staff_user):
     order = place(order_with_lines(2500), stripe_payment_method_id=card())
     _released_with_card(order, card(DECLINED_ON_CHARGE))
-    despatch(order, list(order.lines.all()))
+    with pytest.raises(RuleViolation):
+        charge(order, list(order.lines.all()))
     new_card = card()
     gateway.payment_method_attach(
         payment_method_id=new_card, customer_id=order.customer.stripe_account.stripe_customer_id
@@ -239,4 +262,6 @@ def test_m3_staff_can_charge_a_new_card_for_a_held_payment(card, place, despatch
         card_service.order_payment_hold_resolve(
             order_id=order.pk, stripe_payment_method_id=new_card, actor=Actor.staff(staff_user("finance"))
         )
+    assert _kinds(order)[-1] == ("charge", 3000)
+    despatch(order, list(order.lines.all()))  # paid by the new card: it may leave
     assert _kinds(order)[-1] == ("charge", 3000)

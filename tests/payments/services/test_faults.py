@@ -7,8 +7,11 @@ import stripe
 import time_machine
 
 from mint_shop.actors import Actor
+from mint_shop.errors import RuleViolation
+from orders import hooks
 from payments import gateway
 from payments.models import Authorisation, CardOperation, LedgerEntry, Refund
+from payments.services.card import authorisation_end
 from payments.services.card_operations import card_operations_retry_due
 from payments.services.refunds import refund_grant
 from tests.payments.factories import order_with_lines
@@ -116,3 +119,26 @@ def test_m2_stripe_process_stopped_leaves_the_order_consistent_with_a_retry_wait
         assert not LedgerEntry.objects.filter(order=order).exists()
     finally:
         localstripe.start()
+
+
+def test_m3_stripe_stopped_during_a_charge_before_despatch_then_asked_again_charges_once(
+    card, place, charge, despatch, stripe_paused, commit
+):
+    order = place(order_with_lines(2500), stripe_payment_method_id=card())
+    with commit():
+        authorisation = Authorisation.objects.select_related("order_payment").get(order_payment__order=order)
+        authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=Actor.system())
+    lines = list(order.lines.all())
+    with stripe_paused():
+        (operation,) = charge(order, lines)
+        assert operation.status == CardOperation.Status.PENDING
+        with pytest.raises(RuleViolation):  # not paid yet: still no despatch
+            hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=lines)
+
+    # Asked again after the backoff: the same operation, found at Stripe rather than made twice.
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=2), tick=False):
+        (again,) = charge(order, lines)
+    assert (again.pk, again.status) == (operation.pk, CardOperation.Status.SUCCEEDED)
+    assert len(_intents_for(operation)) == 1
+    assert LedgerEntry.objects.filter(order=order, kind="charge").count() == 1
+    despatch(order, lines)

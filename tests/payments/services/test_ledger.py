@@ -51,10 +51,11 @@ def test_m9_the_database_refuses_updates_and_deletes_of_the_ledger(place):
 
 
 @pytest.mark.integration
-def test_m9_per_order_sums_always_agree_with_the_ledger(card, place, despatch, commit):
+def test_m9_per_order_sums_always_agree_with_the_ledger(card, place, despatch, charge, commit):
     order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
     first, second = order.lines.order_by("pk")
     despatch(order, [first])
+    charge(order, [second])
     despatch(order, [second])
     with commit():
         refund_grant(order_id=order.pk, amount_pence=600, request_id="m9", actor=Actor.system())

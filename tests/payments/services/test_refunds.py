@@ -16,10 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def paid_card_order(card, place, despatch):
+def paid_card_order(card, place, despatch, charge):
     order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
     first, second = order.lines.order_by("pk")
     despatch(order, [first])
+    charge(order, [second])
     despatch(order, [second])
     return order  # 3000 captured, 1000 charged
 
