@@ -101,14 +101,16 @@ class RefundPieces:
 def delivery_refund_pence(*, order: Order, right: str, whole_order_ends: bool) -> int:
     """The delivery charge comes back only with the last live lines of the order (CCR 2013 reg. 34(2)).
 
-    A change of mind (R1) returns the standard charge, never the premium supplement (R4); when
-    the fault is ours (a missed promise R8, faulty goods R7, or our cancellation C5) all of it.
+    A change of mind (R1) returns the standard charge, never the premium supplement nor the
+    second parcel the customer chose to have (O7), both dearer than standard delivery (R4);
+    when the fault is ours (a missed promise R8, faulty goods R7, or our cancellation C5), all
+    delivery comes back, the part-despatch charge included.
     """
     if not whole_order_ends:
         return 0
     if right == Cancellation.Right.COOLING_OFF:
         return order.delivery_pence - order.delivery_supplement_pence
-    return order.delivery_pence
+    return order.delivery_pence + order.part_despatch_charge_pence
 
 
 def refund_pieces(*, order: Order, lines: list[OrderLine], right: str, whole_order_ends: bool) -> RefundPieces:

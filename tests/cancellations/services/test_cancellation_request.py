@@ -11,9 +11,13 @@ from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
 from notifications.models import Message
 from orders.models import Order, OrderLine
+from orders.services import order_part_despatch_request
 from payments.models import Refund
-from tests.cancellations.factories import PREMIUM, deliver, paid_order
+from payments.selectors import order_money
+from payments.services.receipts import bank_receipt_record
+from tests.cancellations.factories import PREMIUM, WAREHOUSE, deliver, paid_order
 from tests.factories import CustomerFactory, ProductFactory
+from tests.orders.factories import place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +212,26 @@ def test_r8_after_a_missed_promise_late_lines_cancel_with_all_delivery_refunded(
     assert cancellation.refund_pence == 9995
     assert cancellation.refund.amount_pence == 9995
     assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+
+
+def test_r8_a_delay_refund_includes_the_part_despatch_charge_paid(commit, customer, coin, medal):
+    with commit():
+        order = place_order(customer, (coin, 1), (medal, 1))
+        order_part_despatch_request(order_id=order.pk, actor=Actor.customer(customer.user))
+    with commit():
+        bank_receipt_record(reference=f"MINT-{order.pk}", method="bank_transfer", received_on=dt.date.today(),
+                            amount_pence=order_money(order_id=order.pk)["outstanding_pence"], actor=WAREHOUSE)
+    Order.objects.filter(pk=order.pk).update(
+        delay_notified_at=dt.datetime.now(dt.UTC), delay_cancellable_from=dt.datetime.now(dt.UTC)
+    )
+    order.refresh_from_db()
+    assert order.part_despatch_charge_pence == 395
+    with commit():
+        outcome = _cancel(order, order.lines.all(), on=dt.date.today())
+    cancellation = Cancellation.objects.get(pk=outcome.cancellation.pk)
+    assert cancellation.delivery_pence == 395 + 395  # the first parcel and the second one asked for
+    assert cancellation.refund_pence == 2500 + 4000 + 790
+    assert order_money(order_id=order.pk)["refundable_pence"] == 0
 
 
 def test_r8_without_a_delay_notice_a_personalised_line_still_waiting_is_refused(commit, customer):
