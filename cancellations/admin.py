@@ -1,7 +1,8 @@
 """Staff screens: notices, returns and fault claims are read here; changes go through the API's services.
 
 Finance's refund queue is the changelist of cancellations filtered to refunds owed, ordered by
-legal deadline; the action asks payments for the refund (M8).
+legal deadline; the action asks payments for the refund (M8) and for any return postage we
+reimburse on top (R3).
 """
 
 from django.contrib import admin, messages
@@ -46,14 +47,15 @@ class CancellationAdmin(ReadOnlyAdmin):
         "terms_deadline",
         "flag",
         "refund",
+        "reimbursement",
     ]
     list_filter = ["right", "flag"]
     ordering = ["legal_deadline", "pk"]
-    list_select_related = ["order", "refund"]
+    list_select_related = ["order", "refund", "reimbursement"]
     inlines = [CancellationLineInline]
     actions = ["grant_refunds"]
 
-    @admin.action(description="Refund by the original method (M8)", permissions=["work_refund_queue"])
+    @admin.action(description="Refund by the original method (M8), return postage by bank (R3)", permissions=["work_refund_queue"])
     def grant_refunds(self, request, queryset):
         for cancellation in queryset.order_by("pk"):
             try:

@@ -76,7 +76,9 @@ class Cancellation(models.Model):
     delivery_pence = models.PositiveIntegerField(default=0)
     return_postage_pence = models.PositiveIntegerField(default=0)
     not_paid_pence = models.PositiveIntegerField(default=0, help_text="Part of the above never paid to us")
-    refund_pence = models.PositiveIntegerField(default=0)
+    refund_pence = models.PositiveIntegerField(
+        default=0, help_text="All owed: the refund of the price plus the return postage reimbursed separately"
+    )
     # R5: set once the refund is owed (goods back or not needed back, or a fault agreed).
     refund_due_from = models.DateField(null=True, blank=True)
     legal_deadline = models.DateField(null=True, blank=True)
@@ -84,6 +86,10 @@ class Cancellation(models.Model):
     flag = models.CharField(max_length=10, choices=Flag.choices, blank=True)
     refund = models.OneToOneField(
         "payments.Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="cancellation"
+    )
+    # R3: our return postage is not a refund of a payment, so payments pays it as a reimbursement.
+    reimbursement = models.OneToOneField(
+        "payments.Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="postage_cancellation"
     )
     history = HistoricalRecords()
 
@@ -111,9 +117,19 @@ class Cancellation(models.Model):
         return f"Cancellation {self.pk} of order {self.order_id} ({self.get_right_display()})"
 
     @property
+    def price_refund_pence(self) -> int:
+        """What is refunded of what was paid (M8); the return postage is reimbursed on top (R3)."""
+        return self.refund_pence - self.return_postage_pence
+
+    @property
     def request_id(self) -> str:
         """Payments' idempotency key: one refund per cancellation, however often it is asked for (M8)."""
         return f"cancellation-{self.pk}"
+
+    @property
+    def postage_request_id(self) -> str:
+        """One return-postage reimbursement per cancellation's return (R3)."""
+        return f"cancellation-{self.pk}-return-{self.goods_return.pk}-postage"
 
 
 class CancellationLine(models.Model):

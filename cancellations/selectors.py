@@ -4,7 +4,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from cancellations.eligibility import LineRight, line_right
 from cancellations.models import Cancellation, CancellationLine, FaultClaim
@@ -15,7 +15,7 @@ from payments.models import Refund
 
 
 def _shaped(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("order__customer", "refund", "goods_return").prefetch_related(
+    return queryset.select_related("order__customer", "refund", "reimbursement", "goods_return").prefetch_related(
         Prefetch("lines", queryset=CancellationLine.objects.select_related("order_line__product").order_by("pk"))
     )
 
@@ -29,9 +29,15 @@ def cancellation_get_for_staff(*, cancellation_id: int) -> Cancellation:
 
 
 def refund_queue() -> QuerySet:
-    """R5: refunds owed and not yet paid, by legal deadline (finance works it from the top)."""
-    unpaid = Q(refund__isnull=True) | ~Q(refund__status=Refund.Status.PAID)
-    return _shaped(Cancellation.objects.filter(unpaid, refund_due_from__isnull=False, refund_pence__gt=0)).order_by(
+    """R5: refunds owed and not yet paid, by legal deadline (finance works it from the top); the
+    return postage we reimburse (R3) is owed by the same deadline, so it keeps a cancellation here."""
+    price_unpaid = Q(refund_pence__gt=F("return_postage_pence")) & (
+        Q(refund__isnull=True) | ~Q(refund__status=Refund.Status.PAID)
+    )
+    postage_unpaid = Q(return_postage_pence__gt=0) & (
+        Q(reimbursement__isnull=True) | ~Q(reimbursement__status=Refund.Status.PAID)
+    )
+    return _shaped(Cancellation.objects.filter(price_unpaid | postage_unpaid, refund_due_from__isnull=False)).order_by(
         "legal_deadline", "pk"
     )
 
@@ -54,6 +60,8 @@ _CSV_COLUMNS = [
     "refund_pence",
     "refund_status",
     "payout_reference",
+    "reimbursement_status",
+    "reimbursement_payout_reference",
 ]
 
 
@@ -81,6 +89,8 @@ def refund_queue_csv() -> str:
                 c.refund_pence,
                 c.refund.status if c.refund else "not granted",
                 c.refund.payout_reference if c.refund else "",
+                c.reimbursement.status if c.reimbursement else "",
+                c.reimbursement.payout_reference if c.reimbursement else "",
             ]
         )
     return out.getvalue()

@@ -102,10 +102,19 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    """Refunds, and the payouts finance still has to make (status pending)."""
+    """Refunds and reimbursements, and the payouts finance still has to make (status pending)."""
 
-    list_display = ["created_at", "order", "amount_pence", "means", "status", "payout_reference", "granted_by"]
-    list_filter = ["status", "means"]
+    list_display = [
+        "created_at",
+        "order",
+        "purpose",
+        "amount_pence",
+        "means",
+        "status",
+        "payout_reference",
+        "granted_by",
+    ]
+    list_filter = ["status", "purpose", "means"]
     search_fields = ["request_id", "payout_reference", "order__id"]
 
 

@@ -25,6 +25,7 @@ class LedgerEntry(models.Model):
         TRANSFER = "transfer"
         INSTALMENT = "instalment"
         FINANCE_SETTLEMENT = "finance_settlement"
+        REIMBURSEMENT = "reimbursement"
 
     class Direction(models.TextChoices):
         IN = "in", "Money in"
@@ -208,7 +209,16 @@ class PaidLine(models.Model):
 
 
 class Refund(models.Model):
-    """A refund granted (M8): by the way the customer paid, or another means with a reason."""
+    """A refund granted (M8): by the way the customer paid, or another means with a reason.
+
+    A reimbursement (money the mint owes on top of the price, such as return postage for damaged
+    goods, R3) is kept here too, so finance pays and marks it like any payout; it is not a refund
+    of a payment, so it never counts against what is refundable.
+    """
+
+    class Purpose(models.TextChoices):
+        REFUND = "refund", "Refund of a payment (M8)"
+        REIMBURSEMENT = "reimbursement", "Reimbursement owed on top (R3 return postage)"
 
     class Means(models.TextChoices):
         CARD = "card", "Card (Stripe refund)"
@@ -222,6 +232,7 @@ class Refund(models.Model):
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     request_id = models.CharField(max_length=100, unique=True, help_text="The client's key: one refund per request")
+    purpose = models.CharField(max_length=13, choices=Purpose.choices, default=Purpose.REFUND)
     amount_pence = models.PositiveIntegerField()
     means = models.CharField(max_length=8, choices=Means.choices)
     reason = models.TextField(blank=True)
@@ -237,7 +248,7 @@ class Refund(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount_pence__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:
-        return f"refund {self.amount_pence}p on order {self.order_id} ({self.status})"
+        return f"{self.purpose} {self.amount_pence}p on order {self.order_id} ({self.status})"
 
 
 class Cheque(models.Model):

@@ -22,9 +22,12 @@ _HOLD_ENDS = (LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.LAPSE, LedgerEntry.Kind
 
 
 def order_money(*, order_id: int) -> dict:
-    """Per order: what was authorised and is still held, taken, refunded, refundable and outstanding.
+    """Per order: what was authorised and is still held, taken, refunded, refundable and outstanding,
+    and what was reimbursed on top (R3 return postage).
 
-    Every figure but the order total is a sum over the ledger (M9), so they always agree with it.
+    Every figure but the order total is a sum over the ledger (M9), so they always agree with it:
+    money out is what was refunded plus what was reimbursed. Reimbursements are not refunds of a
+    payment, so they leave what is refundable alone (M8).
     """
     sums = dict(
         LedgerEntry.objects.filter(order_id=order_id).values_list("kind").annotate(total=Sum("amount_pence")).order_by()
@@ -36,7 +39,7 @@ def order_money(*, order_id: int) -> dict:
         .order_by()
     )
     reserved = (
-        Refund.objects.filter(order_id=order_id)
+        Refund.objects.filter(order_id=order_id, purpose=Refund.Purpose.REFUND)
         .exclude(status=Refund.Status.FAILED)
         .aggregate(total=Sum("amount_pence"))["total"]
         or 0
@@ -44,7 +47,8 @@ def order_money(*, order_id: int) -> dict:
     lines = OrderLine.objects.filter(order_id=order_id).select_related("order")
     total = sum(line_amount_pence(line) for line in lines) + (order_charges_pence(lines[0].order) if lines else 0)
     taken = by_direction.get(LedgerEntry.Direction.IN, 0)
-    refunded = by_direction.get(LedgerEntry.Direction.OUT, 0)
+    reimbursed = sums.get(LedgerEntry.Kind.REIMBURSEMENT, 0)
+    refunded = by_direction.get(LedgerEntry.Direction.OUT, 0) - reimbursed
     held = sums.get(LedgerEntry.Kind.AUTHORISATION, 0) - sum(sums.get(kind, 0) for kind in _HOLD_ENDS)
     return {
         "order_id": order_id,
@@ -55,6 +59,7 @@ def order_money(*, order_id: int) -> dict:
         "refunded_pence": refunded,
         "refundable_pence": taken - max(reserved, refunded),
         "outstanding_pence": max(total - taken, 0),
+        "reimbursed_pence": reimbursed,
     }
 
 
@@ -73,7 +78,7 @@ def order_payments_held():
 
 
 def refunds_due():
-    """Payout refunds finance still has to pay, oldest first."""
+    """Payout refunds and reimbursements finance still has to pay, oldest first."""
     return (
         Refund.objects.filter(status=Refund.Status.PENDING)
         .exclude(means=Refund.Means.CARD)

@@ -34,6 +34,12 @@ class CancellationSerializer(serializers.ModelSerializer):
     notice_channel = serializers.CharField(help_text="R2: web, email, post or phone; system for C5")
     goods_return = GoodsReturnSerializer(allow_null=True)
     refund_status = serializers.SerializerMethodField()
+    price_refund_pence = serializers.IntegerField(
+        read_only=True, help_text="Refunded of what was paid; refund_pence adds the return postage paid separately"
+    )
+    reimbursement_status = serializers.CharField(
+        source="reimbursement.status", default=None, help_text="R3: our return postage, paid separately by bank"
+    )
 
     class Meta:
         model = Cancellation
@@ -49,6 +55,7 @@ class CancellationSerializer(serializers.ModelSerializer):
             "delivery_pence",
             "return_postage_pence",
             "not_paid_pence",
+            "price_refund_pence",
             "refund_pence",
             "refund_due_from",
             "legal_deadline",
@@ -56,6 +63,7 @@ class CancellationSerializer(serializers.ModelSerializer):
             "flag",
             "goods_return",
             "refund_status",
+            "reimbursement_status",
         ]
 
     def get_refund_status(self, obj) -> str:

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from cancellations.eligibility import LineRight, refund_pieces
 from cancellations.models import Cancellation, CancellationLine, FaultClaim, GoodsReturn
@@ -19,11 +19,14 @@ from payments.selectors import order_money
 
 
 def refund_available_pence(order_id: int) -> int:
-    """What payments could still refund, less refunds already owed by cancellations not yet granted."""
+    """What payments could still refund, less refunds already owed by cancellations not yet granted.
+
+    Return postage is reimbursed on top (R3), so it takes nothing from what is refundable.
+    """
     owed = (
-        Cancellation.objects.filter(order_id=order_id, refund__isnull=True).aggregate(total=Sum("refund_pence"))[
-            "total"
-        ]
+        Cancellation.objects.filter(order_id=order_id, refund__isnull=True).aggregate(
+            total=Sum(F("refund_pence") - F("return_postage_pence"))
+        )["total"]
         or 0
     )
     return order_money(order_id=order_id)["refundable_pence"] - owed
@@ -42,17 +45,22 @@ def reported_faulty_line_ids(order: Order) -> set[int]:
 
 
 def breakdown_text(cancellation: Cancellation) -> str:
-    """R4: the refund as the customer and finance see it, piece by piece."""
+    """R4: the refund as the customer and finance see it, piece by piece; our return postage (R3)
+    is paid separately, and the pieces add up to all that is owed."""
     parts = [f"goods {format_pence(cancellation.goods_pence)}"]
     if cancellation.discount_pence:
         parts.append(f"less discounts {format_pence(cancellation.discount_pence)}")
     if cancellation.delivery_pence:
         parts.append(f"delivery {format_pence(cancellation.delivery_pence)}")
-    if cancellation.return_postage_pence:
-        parts.append(f"return postage {format_pence(cancellation.return_postage_pence)}")
     if cancellation.not_paid_pence:
         parts.append(f"less what was never paid {format_pence(cancellation.not_paid_pence)}")
-    return f"{', '.join(parts)}: refund {format_pence(cancellation.refund_pence)}"
+    text = f"{', '.join(parts)}: refund {format_pence(cancellation.price_refund_pence)}"
+    if cancellation.return_postage_pence:
+        text += (
+            f", plus return postage {format_pence(cancellation.return_postage_pence)} paid separately: "
+            f"{format_pence(cancellation.refund_pence)} in all"
+        )
+    return text
 
 
 def cancellation_record(

@@ -13,31 +13,47 @@ from mint_shop.errors import RuleViolation
 from notifications.models import Message
 from notifications.services import message_queue
 from payments.services.refunds import refund_grant
+from payments.services.reimbursements import reimbursement_grant
 
 
 def cancellation_refund_grant(*, cancellation_id: int, actor: Actor) -> Cancellation:
-    """Ask payments for the refund by the original method (M8); safe to run twice.
+    """Ask payments for the refund of the price by the original method (M8), and for our return
+    postage as a reimbursement on top (R3); safe to run twice.
 
-    Payments' `refund_grant` is its own transaction keyed by the cancellation's request id, so a
-    repeat (or a crash between it and linking the refund here) refunds once.
+    Each payments call is its own transaction keyed by a request id derived from the cancellation
+    (and its return), so a repeat (or a crash before linking them here) pays each once.
     """
-    cancellation = Cancellation.objects.get(pk=cancellation_id)
-    if cancellation.refund_id or not cancellation.refund_pence:
+    cancellation = Cancellation.objects.select_related("goods_return").get(pk=cancellation_id)
+    price_due = cancellation.price_refund_pence > 0 and cancellation.refund_id is None
+    postage_due = cancellation.return_postage_pence > 0 and cancellation.reimbursement_id is None
+    if not (price_due or postage_due):
         return cancellation
     if cancellation.refund_due_from is None:
         raise RuleViolation(errors.REFUND_NOT_DUE, "The goods have not come back yet (R3), so nothing is owed yet.")
-    refund = refund_grant(
-        order_id=cancellation.order_id,
-        amount_pence=cancellation.refund_pence,
-        request_id=cancellation.request_id,
-        actor=actor,
-        reason=f"{cancellation.get_right_display()}: {breakdown_text(cancellation)}",
-    )
+    reason = f"{cancellation.get_right_display()}: {breakdown_text(cancellation)}"
+    links = {}
+    if price_due:
+        links["refund"] = refund_grant(
+            order_id=cancellation.order_id,
+            amount_pence=cancellation.price_refund_pence,
+            request_id=cancellation.request_id,
+            actor=actor,
+            reason=reason,
+        )
+    if postage_due:
+        links["reimbursement"] = reimbursement_grant(
+            order_id=cancellation.order_id,
+            amount_pence=cancellation.return_postage_pence,
+            request_id=cancellation.postage_request_id,
+            actor=actor,
+            reason=f"return postage for goods that came back {cancellation.goods_return.get_condition_display().lower()}",
+        )
     with transaction.atomic(durable=True):
         cancellation = Cancellation.objects.select_for_update().get(pk=cancellation_id)
-        if cancellation.refund_id is None:
-            cancellation.refund = refund
-            cancellation.save(update_fields=["refund"])
+        unlinked = [field for field in links if getattr(cancellation, f"{field}_id") is None]
+        for field in unlinked:
+            setattr(cancellation, field, links[field])
+        cancellation.save(update_fields=unlinked)
     return cancellation
 
 

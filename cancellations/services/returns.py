@@ -6,11 +6,10 @@ from django.db import transaction
 
 from cancellations import errors
 from cancellations.models import Cancellation, GoodsReturn
-from cancellations.services._common import refund_available_pence, refund_fall_due
+from cancellations.services._common import refund_fall_due
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
-from mint_shop.money import format_pence
 
 # The customer pays to send back goods that were as sent; we pay when they were not (R3).
 _OUR_FAULT = (GoodsReturn.Condition.DAMAGED, GoodsReturn.Condition.SUB_STANDARD)
@@ -65,13 +64,8 @@ def goods_return_record(
                 errors.RETURN_POSTAGE_NOT_OURS, "The goods came back as sent: the customer pays the postage (R3)."
             )
         if return_postage_pence:
-            available = refund_available_pence(cancellation.order_id)
-            if return_postage_pence > available:
-                raise RuleViolation(
-                    errors.REFUND_ABOVE_REFUNDABLE,
-                    f"Return postage of {format_pence(return_postage_pence)} is more than the "
-                    f"{format_pence(max(available, 0))} left to refund on order {cancellation.order_id}.",
-                )
+            # Owed on top of the price, so not capped by what is left to refund (M8): payments
+            # reimburses it separately when the refund is granted.
             cancellation.return_postage_pence = return_postage_pence
             cancellation.refund_pence += return_postage_pence
             cancellation.save(update_fields=["return_postage_pence", "refund_pence"])

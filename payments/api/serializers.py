@@ -41,6 +41,7 @@ class OrderMoneySerializer(serializers.Serializer):
     refunded_pence = serializers.IntegerField()
     refundable_pence = serializers.IntegerField()
     outstanding_pence = serializers.IntegerField()
+    reimbursed_pence = serializers.IntegerField(help_text="Paid on top of the price, e.g. return postage (R3)")
 
 
 class OrderPaymentSerializer(serializers.ModelSerializer):
@@ -93,6 +94,7 @@ class RefundSerializer(serializers.ModelSerializer):
             "id",
             "order",
             "request_id",
+            "purpose",
             "amount_pence",
             "means",
             "reason",

@@ -10,6 +10,7 @@ _DIRECTION = {
     LedgerEntry.Kind.INSTALMENT: LedgerEntry.Direction.IN,
     LedgerEntry.Kind.FINANCE_SETTLEMENT: LedgerEntry.Direction.IN,
     LedgerEntry.Kind.REFUND: LedgerEntry.Direction.OUT,
+    LedgerEntry.Kind.REIMBURSEMENT: LedgerEntry.Direction.OUT,
 }
 
 

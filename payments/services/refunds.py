@@ -35,21 +35,22 @@ def refund_grant(
         )
     except IntegrityError:
         # The same request arrived twice at once: the other one made the refund.
-        return _existing(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
+        return refund_for_request(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
 
 
-def _existing(*, order_id, amount_pence, request_id) -> Refund | None:
+def refund_for_request(*, order_id, amount_pence, request_id, purpose=Refund.Purpose.REFUND) -> Refund | None:
+    """The refund (or reimbursement) a request id already made, if it asked for the same thing."""
     refund = Refund.objects.filter(request_id=request_id).first()
-    if refund and (refund.order_id != order_id or refund.amount_pence != amount_pence):
+    if refund and (refund.order_id, refund.amount_pence, refund.purpose) != (order_id, amount_pence, purpose):
         raise RuleViolation(
-            errors.REFUND_REQUEST_REUSED, f"Request {request_id} already refunded a different amount or order."
+            errors.REFUND_REQUEST_REUSED, f"Request {request_id} already paid a different amount, order or purpose."
         )
     return refund
 
 
 def _refund_grant(*, order_id, amount_pence, request_id, actor, means, reason) -> Refund:
     with transaction.atomic(durable=True):
-        existing = _existing(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
+        existing = refund_for_request(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
         if existing:
             return existing
         # One refund at a time per order, so two cannot both fit under what is refundable.
@@ -138,18 +139,25 @@ def refund_card_part_paid(*, operation: CardOperation) -> None:
 
 
 def refund_payout_mark_paid(*, refund_id: int, bank_reference: str, actor: Actor) -> Refund:
-    """Finance paid a payout (or other-means) refund and says so, with the bank's reference."""
+    """Finance paid a payout (or other-means) refund, or a reimbursement, and says so with the bank's reference."""
     with transaction.atomic(durable=True):
         refund = Refund.objects.select_for_update(of=("self",)).select_related("order__payment").get(pk=refund_id)
         if refund.means == Refund.Means.CARD or refund.status != Refund.Status.PENDING:
             raise RuleViolation(
                 errors.REFUND_NOT_PENDING_PAYOUT, f"Refund {refund_id} is not a payout waiting to be paid."
             )
+        reimbursement = refund.purpose == Refund.Purpose.REIMBURSEMENT
+        if refund.means == Refund.Means.OTHER:
+            method = "other"
+        elif reimbursement:
+            method = "bank_transfer"  # owed on top of what was paid, so paid by bank whatever the order's method
+        else:
+            method = refund.order.payment.method
         ledger_record(
             order_id=refund.order_id,
-            kind=LedgerEntry.Kind.REFUND,
+            kind=LedgerEntry.Kind.REIMBURSEMENT if reimbursement else LedgerEntry.Kind.REFUND,
             amount_pence=refund.amount_pence,
-            method=refund.order.payment.method if refund.means == Refund.Means.PAYOUT else "other",
+            method=method,
             external_id=refund.payout_reference,
             reference=bank_reference or refund.payout_reference,
             actor=actor,
@@ -163,12 +171,16 @@ def _refund_paid(refund: Refund) -> None:
     refund.paid_at = clock.now()
     refund.save(update_fields=["status", "paid_at"])
     customer = refund.order.customer
+    if refund.purpose == Refund.Purpose.REIMBURSEMENT:
+        what = f"paid you {format_pence(refund.amount_pence)} ({refund.reason})"
+    else:
+        what = f"refunded {format_pence(refund.amount_pence)}"
     message_queue(
         channel="email",
         kind="refund_made",
         recipient=customer.email,
         customer=customer,
         subject=f"Your refund on order {refund.order_id}",
-        body=f"We have refunded {format_pence(refund.amount_pence)} on your order {refund.order_id}.",
+        body=f"We have {what} on your order {refund.order_id}.",
         dedupe_key=f"refund-made:{refund.pk}",
     )

@@ -5,6 +5,7 @@ import time_machine
 
 from cancellations import errors
 from cancellations.models import Cancellation, GoodsReturn
+from cancellations.services._common import breakdown_text
 from cancellations.services import (
     cancellation_refund_grant,
     cancellation_request,
@@ -15,7 +16,8 @@ from mint_shop.actors import Actor
 from mint_shop.clock import LONDON
 from mint_shop.errors import RuleViolation
 from notifications.models import Message
-from payments.models import Refund
+from payments.models import LedgerEntry, Refund
+from payments.selectors import order_money
 from payments.services.refunds import refund_payout_mark_paid
 from tests.cancellations.factories import PREMIUM, deliver, paid_order
 
@@ -63,7 +65,7 @@ def test_r3_goods_back_as_sent_the_customer_pays_postage_and_the_refund_falls_du
     assert cancelled.refund.means == Refund.Means.PAYOUT
 
 
-def test_r3_damaged_goods_come_back_at_our_cost_and_the_postage_is_refunded(commit, customer, coin, medal):
+def test_r3_damaged_goods_come_back_at_our_cost_and_the_postage_is_reimbursed(commit, customer, coin, medal):
     order = paid_order(commit, customer, (coin, 1), (medal, 1))
     deliver(commit, order, delivered_at=_at(dt.date(2026, 11, 2)))
     cancelled = _cancel(order, [order.lines.order_by("pk").first()], dt.date(2026, 11, 5))
@@ -72,7 +74,40 @@ def test_r3_damaged_goods_come_back_at_our_cost_and_the_postage_is_refunded(comm
     assert goods_return.postage_paid_by == GoodsReturn.PostagePaidBy.MINT
     cancelled.refresh_from_db()
     assert (cancelled.goods_pence, cancelled.return_postage_pence, cancelled.refund_pence) == (2500, 320, 2820)
-    assert cancelled.refund.amount_pence == 2820
+    assert cancelled.refund.amount_pence == 2500
+    assert (cancelled.reimbursement.amount_pence, cancelled.reimbursement.purpose) == (320, Refund.Purpose.REIMBURSEMENT)
+
+
+def test_r3_a_full_refund_of_damaged_goods_also_reimburses_our_return_postage(cancelled, commit):
+    from cancellations.selectors import refund_queue
+
+    with commit():
+        _return(cancelled, dt.date(2026, 11, 9), condition="damaged", return_postage_pence=320)
+    cancelled.refresh_from_db()
+    order_id = cancelled.order_id
+    assert (cancelled.refund.amount_pence, cancelled.reimbursement.amount_pence) == (5395, 320)
+    assert cancelled.reimbursement.means == Refund.Means.PAYOUT
+    body = Message.objects.get(kind="cancellation_received").body
+    assert "refund £53.95" in body
+    assert breakdown_text(cancelled) == (
+        "goods £50.00, delivery £3.95: refund £53.95, plus return postage £3.20 paid separately: £57.15 in all"
+    )
+    # R5: finance owes both by the same deadline; the cancellation stays queued until both are paid.
+    refund_payout_mark_paid(refund_id=cancelled.refund_id, bank_reference="BACS-1", actor=STAFF)
+    assert list(refund_queue()) == [cancelled]
+    refund_payout_mark_paid(refund_id=cancelled.reimbursement_id, bank_reference="BACS-2", actor=STAFF)
+    assert list(refund_queue()) == []
+
+    money = order_money(order_id=order_id)
+    entries = LedgerEntry.objects.filter(order_id=order_id)
+    out = [e for e in entries if e.direction == LedgerEntry.Direction.OUT]
+    assert money["taken_pence"] == sum(e.amount_pence for e in entries if e.direction == "in") == 5395
+    assert money["refunded_pence"] == sum(e.amount_pence for e in out if e.kind == LedgerEntry.Kind.REFUND) == 5395
+    assert money["reimbursed_pence"] == sum(e.amount_pence for e in out if e.kind == "reimbursement") == 320
+    assert money["refunded_pence"] + money["reimbursed_pence"] == sum(e.amount_pence for e in out)
+    assert money["refundable_pence"] == 0
+    made = Message.objects.filter(kind="refund_made").order_by("pk").values_list("body", flat=True)
+    assert "paid you £3.20 (return postage for goods that came back damaged)" in made[1]
 
 
 def test_r3_return_postage_for_goods_as_sent_is_refused(cancelled):
@@ -126,12 +161,17 @@ def test_r4_premium_delivery_refunds_only_the_standard_charge(commit, customer, 
     assert (cancellation.delivery_pence, cancellation.refund_pence) == (395, 2895)
 
 
-def test_r4_return_postage_above_what_is_left_to_refund_is_refused(cancelled):
+def test_r3_postage_is_still_refused_when_the_customer_pays_it(cancelled):
     with pytest.raises(RuleViolation) as refused:
-        _return(cancelled, dt.date(2026, 11, 9), condition="damaged", return_postage_pence=999_999)
-    assert refused.value.rule == errors.REFUND_ABOVE_REFUNDABLE
+        _return(cancelled, dt.date(2026, 11, 9), condition="as_sent", return_postage_pence=320)
+    assert refused.value.rule == errors.RETURN_POSTAGE_NOT_OURS
     cancelled.refresh_from_db()
-    assert cancelled.return_postage_pence == 0
+    assert (cancelled.return_postage_pence, cancelled.refund_pence, cancelled.goods_return.received_on) == (
+        0,
+        5395,
+        None,
+    )
+    assert not Refund.objects.exists()
 
 
 def test_r5_deadlines_count_from_the_return_and_from_notice_and_return(cancelled, commit):
@@ -178,8 +218,11 @@ def test_r5_a_paid_refund_leaves_the_queue(cancelled, commit):
 
 def test_m8_the_same_cancellation_refunded_twice_refunds_once(cancelled, commit):
     with commit():
-        _return(cancelled, dt.date(2026, 11, 9))
+        _return(cancelled, dt.date(2026, 11, 9), condition="sub_standard", return_postage_pence=320)
     cancellation_refund_grant(cancellation_id=cancelled.pk, actor=STAFF)
-    Cancellation.objects.filter(pk=cancelled.pk).update(refund=None)  # as if linking had been lost
+    # As if linking had been lost after payments granted both.
+    Cancellation.objects.filter(pk=cancelled.pk).update(refund=None, reimbursement=None)
     cancellation_refund_grant(cancellation_id=cancelled.pk, actor=STAFF)
-    assert Refund.objects.count() == 1
+    assert sorted(Refund.objects.values_list("purpose", "amount_pence")) == [("refund", 5395), ("reimbursement", 320)]
+    cancelled.refresh_from_db()
+    assert cancelled.refund_id and cancelled.reimbursement_id
