@@ -55,7 +55,9 @@ class CancellationAdmin(ReadOnlyAdmin):
     inlines = [CancellationLineInline]
     actions = ["grant_refunds"]
 
-    @admin.action(description="Refund by the original method (M8), return postage by bank (R3)", permissions=["work_refund_queue"])
+    @admin.action(
+        description="Refund by the original method (M8), return postage by bank (R3)", permissions=["work_refund_queue"]
+    )
     def grant_refunds(self, request, queryset):
         for cancellation in queryset.order_by("pk"):
             try:

@@ -41,12 +41,13 @@ def cancellation_refund_grant(*, cancellation_id: int, actor: Actor) -> Cancella
             reason=reason,
         )
     if postage_due:
+        condition = cancellation.goods_return.get_condition_display().lower()
         links["reimbursement"] = reimbursement_grant(
             order_id=cancellation.order_id,
             amount_pence=cancellation.return_postage_pence,
             request_id=cancellation.postage_request_id,
             actor=actor,
-            reason=f"return postage for goods that came back {cancellation.goods_return.get_condition_display().lower()}",
+            reason=f"return postage for goods that came back {condition}",
         )
     with transaction.atomic(durable=True):
         cancellation = Cancellation.objects.select_for_update().get(pk=cancellation_id)

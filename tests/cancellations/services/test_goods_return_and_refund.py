@@ -5,13 +5,13 @@ import time_machine
 
 from cancellations import errors
 from cancellations.models import Cancellation, GoodsReturn
-from cancellations.services._common import breakdown_text
 from cancellations.services import (
     cancellation_refund_grant,
     cancellation_request,
     goods_return_record,
     refund_deadlines_flag,
 )
+from cancellations.services._common import breakdown_text
 from mint_shop.actors import Actor
 from mint_shop.clock import LONDON
 from mint_shop.errors import RuleViolation
@@ -75,7 +75,10 @@ def test_r3_damaged_goods_come_back_at_our_cost_and_the_postage_is_reimbursed(co
     cancelled.refresh_from_db()
     assert (cancelled.goods_pence, cancelled.return_postage_pence, cancelled.refund_pence) == (2500, 320, 2820)
     assert cancelled.refund.amount_pence == 2500
-    assert (cancelled.reimbursement.amount_pence, cancelled.reimbursement.purpose) == (320, Refund.Purpose.REIMBURSEMENT)
+    assert (cancelled.reimbursement.amount_pence, cancelled.reimbursement.purpose) == (
+        320,
+        Refund.Purpose.REIMBURSEMENT,
+    )
 
 
 def test_r3_a_full_refund_of_damaged_goods_also_reimburses_our_return_postage(cancelled, commit):
