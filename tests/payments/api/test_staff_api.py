@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from mint_shop.actors import Actor
 from payments.models import Cheque, LedgerEntry, Refund
 from payments.services.receipts import bank_receipt_record
+from payments.services.reimbursements import reimbursement_grant
 from tests.payments.factories import order_with_lines
 from tests.payments.services.test_webhooks import charge_expired, signed
 
@@ -58,6 +59,22 @@ def test_m8_the_same_refund_request_posted_twice_refunds_once(finance, transfer_
     assert first.json()["id"] == again.json()["id"]
     due = finance.get("/api/v1/staff/refunds/due/").json()["results"]
     assert [r["payout_reference"] for r in due] == [first.json()["payout_reference"]]
+
+
+def test_m8_finance_pays_a_reimbursement_from_the_payouts_due_beyond_a_full_refund(finance, transfer_order):
+    body = {"order_id": transfer_order.pk, "amount_pence": 3000, "request_id": "api-all"}
+    assert finance.post("/api/v1/staff/refunds/", body, format="json").status_code == 201
+    reimbursement_grant(
+        order_id=transfer_order.pk, amount_pence=320, request_id="api-postage", reason="postage", actor=Actor.system()
+    )
+    due = finance.get("/api/v1/staff/refunds/due/").json()["results"]
+    assert [(r["purpose"], r["amount_pence"]) for r in due] == [("refund", 3000), ("reimbursement", 320)]
+    for payout in due:
+        paid = finance.post(f"/api/v1/staff/refunds/{payout['id']}/paid/", {"bank_reference": "BACS"}, format="json")
+        assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    assert finance.get("/api/v1/staff/refunds/due/").json()["results"] == []
+    money = finance.get(f"/api/v1/staff/payments/orders/{transfer_order.pk}/").json()
+    assert (money["refunded_pence"], money["reimbursed_pence"], money["refundable_pence"]) == (3000, 320, 0)
 
 
 def test_m8_customer_service_cannot_grant_refunds(staff_user, transfer_order):
