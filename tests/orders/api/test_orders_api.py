@@ -38,7 +38,9 @@ def test_o2_a_customer_places_an_order_online(client, product):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["status"], body["channel"], body["goods_pence"], body["total_pence"]) == ("placed", "web", 5000, 5395)
-    assert body["lines"][0]["under_contract"] is False
+    assert [(line["quantity"], line["total_pence"]) for line in body["lines"]] == [(2, 5000)]
+    whole = client.get(body["url"]).json()
+    assert (whole["id"], whole["total_pence"], whole["lines"][0]["under_contract"]) == (body["id"], 5395, False)
 
 
 def test_o2_the_same_idempotency_key_returns_the_first_order(client, product):
