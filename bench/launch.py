@@ -32,7 +32,12 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", 64))
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 20_000))
 # More workers than cores only adds context switches: the work is CPU-bound (see bench/README.md).
 WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
-GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
+# gthread keeps each client's connection alive (the sync worker closes it after every response,
+# so each attempt paid a TCP handshake and a new accept); one thread per worker, as the work is
+# CPU-bound and threads would only contend for the GIL.
+GUNICORN_ARGS = os.environ.get(
+    "BENCH_GUNICORN_ARGS", f"--worker-class gthread --threads 1 --keep-alive 30 --worker-connections {CLIENTS}"
+).split()
 PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", 15))
 PRICE_PENCE = 9500
 
