@@ -97,6 +97,26 @@ def test_p3_a_withdrawn_product_is_a_409_naming_p3(client, product):
     _assert_nothing_written(product)
 
 
+def test_p3_after_a_sell_out_a_retry_of_a_placed_order_still_returns_it(client, product):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "checkout-7f3a9c21"}
+    first = client.post("/api/v1/orders/", _body(product, 10), format="json", **headers)
+    again = client.post("/api/v1/orders/", _body(product, 10), format="json", **headers)
+    other = client.post("/api/v1/orders/", _body(product, 10), format="json", HTTP_IDEMPOTENCY_KEY="checkout-other-1")
+    assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
+    assert (other.status_code, other.json()["code"]) == (409, "out_of_stock")
+    assert Order.objects.count() == 1
+
+
+def test_p3_a_sold_out_product_refuses_a_restricted_customer_as_restricted(client, customer, product):
+    from django.utils import timezone
+
+    Product.objects.filter(pk=product.pk).update(stock=0)
+    type(customer).objects.filter(pk=customer.pk).update(restricted_at=timezone.now())
+    response = client.post("/api/v1/orders/", _body(product), format="json")
+    assert response.json()["rule"] == "C3"
+    _assert_nothing_written(product, stock=0)
+
+
 def test_p4_a_limit_exceeded_is_a_409_naming_p4(client, product):
     Product.objects.filter(pk=product.pk).update(max_per_order=1)
     response = client.post("/api/v1/orders/", _body(product, 2), format="json")
