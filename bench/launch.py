@@ -32,6 +32,12 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", 64))
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 20_000))
 # More workers than cores only adds context switches: the work is CPU-bound (see bench/README.md).
 WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
+# gthread keeps each client's connection alive (the sync worker closes it after every response,
+# so each attempt paid a TCP handshake and a new accept); one thread per worker, as the work is
+# CPU-bound and threads would only contend for the GIL.
+GUNICORN_ARGS = os.environ.get(
+    "BENCH_GUNICORN_ARGS", f"--worker-class gthread --threads 1 --keep-alive 30 --worker-connections {CLIENTS}"
+).split()
 PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", 15))
 PRICE_PENCE = 9500
 
@@ -100,7 +106,7 @@ def free_port() -> int:
 def start_gunicorn(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "mint_shop.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
-         "--log-level", "warning"],
+         "--log-level", "warning", *GUNICORN_ARGS],
         cwd=BASE, env=ENV,
     )
     deadline = time.monotonic() + 30
@@ -113,36 +119,63 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-async def client(session, url: str, token: str, product_id: int, attempts: int, seed_: int, results: list) -> None:
+class Connection:
+    """One keep-alive HTTP/1.1 connection: the load generator must cost little CPU itself.
+
+    A reply saying `Connection: close` (gunicorn's sync workers always do) opens a new one
+    for the next request.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader = self.writer = None
+
+    async def post(self, head: bytes, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.writer.write(head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        status_line, *header_lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers = dict(line.split(": ", 1) for line in header_lines if line)
+        headers = {name.lower(): value for name, value in headers.items()}
+        if "content-length" in headers:
+            payload = await self.reader.readexactly(int(headers["content-length"]))
+        else:
+            payload = await self.reader.read()
+        if headers.get("connection", "").lower() == "close" or "content-length" not in headers:
+            self.writer.close()
+            self.reader = self.writer = None
+        return int(status_line.split(" ", 2)[1]), payload
+
+
+async def client(port: int, token: str, product_id: int, attempts: int, seed_: int, results: list) -> None:
     rng = random.Random(seed_)
-    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    connection = Connection(port)
     for _ in range(attempts):
         quantity = rng.choice((1, 2))
-        body = {
+        body = json.dumps({
             "lines": [{"product_id": product_id, "quantity": quantity, "unit_price_pence": PRICE_PENCE}],
             "delivery": {"option": "uk-standard", "name": "Launch Customer", "address": "1 Mint Street",
                          "postcode": "SW1A 1AA"},
             "payment": {"method": "bank_transfer"},
-        }
+        }).encode()
+        head = (
+            f"POST /api/v1/orders/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Token {token}\r\n"
+            f"Content-Type: application/json\r\nIdempotency-Key: {uuid.uuid4().hex}\r\n"
+        ).encode()
         started = time.perf_counter()
-        async with session.post(url, json=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex}) as response:
-            payload = await response.json()
+        status, payload = await asyncio.wait_for(connection.post(head, body), timeout=60)
         finished = time.perf_counter()
-        results.append((response.status, payload.get("code", ""), quantity, finished - started, finished))
+        code = json.loads(payload).get("code", "") if status >= 400 else ""
+        results.append((status, code, quantity, finished - started, finished))
 
 
 async def spike(port: int, product_id: int, tokens: list[str]) -> tuple[list, float]:
-    import aiohttp
-
-    url = f"http://127.0.0.1:{port}/api/v1/orders/"
     share, extra = divmod(ATTEMPTS, CLIENTS)
     results: list = []
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=CLIENTS)) as session:
-        started = time.perf_counter()
-        await asyncio.gather(*(
-            client(session, url, token, product_id, share + (n < extra), n, results) for n, token in enumerate(tokens)
-        ))
+    started = time.perf_counter()
+    await asyncio.gather(*(
+        client(port, token, product_id, share + (n < extra), n, results) for n, token in enumerate(tokens)
+    ))
     return results, started
 
 

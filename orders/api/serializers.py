@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -172,6 +173,54 @@ class OrderSerializer(serializers.ModelSerializer):
 
     def get_total_pence(self, order) -> int:
         return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+
+
+class PlacedLineSerializer(serializers.ModelSerializer):
+    total_pence = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "product", "quantity", "unit_price_pence", "discount_pence", "total_pence", "engraving_text"]
+        read_only_fields = fields
+
+
+class OrderPlacedSerializer(serializers.ModelSerializer):
+    """The answer to placing an order: what was offered and its totals; `url` gives the whole order.
+
+    Lean because it is the launch-day hot path: rendering the whole order took a large share
+    of each placement's CPU (bench/README.md). Every line is an offer, not yet a contract (O2).
+    """
+
+    lines = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text="placed: an offer (O2)")
+    channel = serializers.CharField(read_only=True, help_text="web, phone or post (O1)")
+    goods_pence = serializers.SerializerMethodField()
+    total_pence = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "url", "status", "channel", "payment_method", "placed_at", "promised_by", "delivery_pence",
+            "goods_pence", "total_pence", "lines",
+        ]
+        read_only_fields = fields
+
+    def _lines(self, order) -> list[OrderLine]:
+        return self.context["lines"]
+
+    @extend_schema_field(PlacedLineSerializer(many=True))
+    def get_lines(self, order) -> list:
+        return PlacedLineSerializer(self._lines(order), many=True).data
+
+    def get_goods_pence(self, order) -> int:
+        return sum(line.total_pence for line in self._lines(order) if line.live)
+
+    def get_total_pence(self, order) -> int:
+        return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+
+    def get_url(self, order) -> str:
+        return reverse(self.context["detail_view"], args=[order.pk])
 
 
 class OrderDetailSerializer(OrderSerializer):

@@ -23,7 +23,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-def _place(request, *, serializer, customer: Customer, actor: Actor) -> Response:
+def _place(request, *, serializer, customer: Customer, actor: Actor, detail_view: str) -> Response:
     serializer.is_valid(raise_exception=True)
     fingerprint = hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
     order, created = services.order_place(
@@ -33,8 +33,10 @@ def _place(request, *, serializer, customer: Customer, actor: Actor) -> Response
         request_fingerprint=fingerprint,
         **serializer.to_service_kwargs(),
     )
-    order = selectors.order_get_for_staff(order_id=order.pk)
-    return Response(s.OrderSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+    placed = s.OrderPlacedSerializer(
+        order, context={"lines": list(order.lines.order_by("pk")), "detail_view": detail_view}
+    )
+    return Response(placed.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 # ---- customers: their own orders only ------------------------------------------------------
@@ -59,13 +61,20 @@ class OrderListCreateView(CustomerOrderMixin, generics.ListAPIView):
     def get_queryset(self):
         return selectors.order_list_for_customer(customer=self.customer())
 
-    @extend_schema(request=s.OrderPlaceSerializer, responses={201: s.OrderSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(
+        request=s.OrderPlaceSerializer,
+        responses={201: s.OrderPlacedSerializer, 200: s.OrderPlacedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        description="Places an order (an offer, O2). 201 with the order's lines and totals; `url` gives the "
+        "whole order. A retry with the same Idempotency-Key answers 200 with the first order.",
+    )
     def post(self, request):
         return _place(
             request,
             serializer=s.OrderPlaceSerializer(data=request.data),
             customer=self.customer(),
             actor=Actor.customer(request.user),
+            detail_view="orders:order-detail",
         )
 
 
@@ -173,7 +182,11 @@ class StaffOrderListCreateView(generics.ListAPIView):
         return selectors.order_list_for_staff(status=self.request.query_params.get("status"))
 
     @extend_schema(
-        request=s.StaffOrderPlaceSerializer, responses={201: s.OrderSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.StaffOrderPlaceSerializer,
+        responses={201: s.OrderPlacedSerializer, 200: s.OrderPlacedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        description="Keys an order for a customer. 201 with the order's lines and totals; `url` gives the whole "
+        "order. A retry with the same Idempotency-Key answers 200 with the first order.",
     )
     def post(self, request):
         serializer = s.StaffOrderPlaceSerializer(data=request.data)
@@ -183,6 +196,7 @@ class StaffOrderListCreateView(generics.ListAPIView):
             serializer=serializer,
             customer=Customer.objects.get(pk=serializer.validated_data["customer_id"]),
             actor=Actor.staff(request.user, channel=serializer.validated_data["channel"]),
+            detail_view="orders:staff-order-detail",
         )
 
 

@@ -86,19 +86,11 @@ def _check_quantities(lines: list[LineRequest]) -> None:
             )
 
 
-def _check_products(*, customer, requests, wanted: Counter, products, today) -> None:
-    """P3–P7 for each product, against the customer's earlier orders for P4."""
+def _check_products(*, requests, wanted: Counter, products, today) -> None:
+    """P3–P7 for each product: what holds whoever the customer is."""
     missing = set(wanted) - set(products)
     if missing:
         raise RuleViolation(errors.PRODUCT_UNKNOWN, f"No such product: {sorted(missing)}.")
-    limited = [pk for pk in wanted if products[pk].max_per_customer is not None]
-    earlier = dict(
-        OrderLine.objects.filter(order__customer=customer, product_id__in=limited, withdrawn_at__isnull=True)
-        .exclude(order__status__in=WITHDRAWN_STATUSES)
-        .values("product_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("product_id", "total")
-    ) if limited else {}
     for r in requests:
         product = products[r.product_id]
         if product.withdrawn_at is not None:
@@ -124,12 +116,34 @@ def _check_products(*, customer, requests, wanted: Counter, products, today) -> 
             raise RuleViolation(
                 errors.LIMIT_PER_ORDER, f"At most {product.max_per_order} of {product.sku} in one order."
             )
-        if product.max_per_customer is not None and quantity + earlier.get(product_id, 0) > product.max_per_customer:
+
+
+def _check_customer_limits(*, customer, wanted: Counter, products) -> None:
+    """P4: the per-customer limit, against the customer's earlier orders (under the customer's lock)."""
+    limited = [pk for pk in wanted if products[pk].max_per_customer is not None]
+    if not limited:
+        return
+    earlier = dict(
+        OrderLine.objects.filter(order__customer=customer, product_id__in=limited, withdrawn_at__isnull=True)
+        .exclude(order__status__in=WITHDRAWN_STATUSES)
+        .values("product_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("product_id", "total")
+    )
+    for product_id in limited:
+        product = products[product_id]
+        if wanted[product_id] + earlier.get(product_id, 0) > product.max_per_customer:
             raise RuleViolation(
                 errors.LIMIT_PER_CUSTOMER,
                 f"At most {product.max_per_customer} of {product.sku} per customer; "
                 f"{earlier.get(product_id, 0)} already ordered.",
             )
+
+
+def _earlier_order(*, customer, idempotency_key: str | None) -> Order | None:
+    if idempotency_key is None:
+        return None
+    return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
 
 
 def _delivery(request: DeliveryRequest) -> tuple[DeliveryOption, int]:
@@ -234,25 +248,32 @@ def order_place(
     method = payment.get("method", PaymentMethod.CARD)
     if method not in PaymentMethod.values:
         raise RuleViolation(errors.PAYMENT_METHOD_UNKNOWN, f"Unknown payment method {method!r}.")
+    now = clock.now()
+    today = clock.london_date(now)
+    wanted = Counter()
+    for r in lines:
+        wanted[r.product_id] += r.quantity
+    products = Product.objects.in_bulk(list(wanted))
+    try:
+        _check_products(requests=lines, wanted=wanted, products=products, today=today)
+    except RuleViolation:
+        # Most attempts at a sold-out launch end here: refused without a transaction or a lock,
+        # after the two checks that come first (a retry of a placed order answers with it).
+        if _earlier_order(customer=customer, idempotency_key=idempotency_key) is None:
+            customer_assert_can_order(customer=Customer.objects.get(pk=customer.pk))  # as it is now, not as passed
+            raise
     with transaction.atomic(durable=True):
         # Serialises one customer's placements: the per-customer limit and the key stay exact.
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        if idempotency_key is not None:
-            earlier = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
-            if earlier is not None:
-                if earlier.request_fingerprint != request_fingerprint:
-                    raise RuleViolation(
-                        errors.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different order."
-                    )
-                return earlier, False
+        earlier = _earlier_order(customer=customer, idempotency_key=idempotency_key)
+        if earlier is not None:
+            if earlier.request_fingerprint != request_fingerprint:
+                raise RuleViolation(
+                    errors.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different order."
+                )
+            return earlier, False
         customer_assert_can_order(customer=customer)
-        now = clock.now()
-        today = clock.london_date(now)
-        wanted = Counter()
-        for r in lines:
-            wanted[r.product_id] += r.quantity
-        products = Product.objects.in_bulk(list(wanted))
-        _check_products(customer=customer, requests=lines, wanted=wanted, products=products, today=today)
+        _check_customer_limits(customer=customer, wanted=wanted, products=products)
         delivery = _resolve_address(customer=customer, request=delivery)
         option, supplement = _delivery(delivery)
         terms = terms_version_for(placed_at=now)

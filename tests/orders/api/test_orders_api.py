@@ -38,7 +38,9 @@ def test_o2_a_customer_places_an_order_online(client, product):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["status"], body["channel"], body["goods_pence"], body["total_pence"]) == ("placed", "web", 5000, 5395)
-    assert body["lines"][0]["under_contract"] is False
+    assert [(line["quantity"], line["total_pence"]) for line in body["lines"]] == [(2, 5000)]
+    whole = client.get(body["url"]).json()
+    assert (whole["id"], whole["total_pence"], whole["lines"][0]["under_contract"]) == (body["id"], 5395, False)
 
 
 def test_o2_the_same_idempotency_key_returns_the_first_order(client, product):
@@ -93,6 +95,26 @@ def test_p3_a_withdrawn_product_is_a_409_naming_p3(client, product):
     response = client.post("/api/v1/orders/", _body(product), format="json")
     assert (response.status_code, response.json()["rule"]) == (409, "P3")
     _assert_nothing_written(product)
+
+
+def test_p3_after_a_sell_out_a_retry_of_a_placed_order_still_returns_it(client, product):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "checkout-7f3a9c21"}
+    first = client.post("/api/v1/orders/", _body(product, 10), format="json", **headers)
+    again = client.post("/api/v1/orders/", _body(product, 10), format="json", **headers)
+    other = client.post("/api/v1/orders/", _body(product, 10), format="json", HTTP_IDEMPOTENCY_KEY="checkout-other-1")
+    assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
+    assert (other.status_code, other.json()["code"]) == (409, "out_of_stock")
+    assert Order.objects.count() == 1
+
+
+def test_p3_a_sold_out_product_refuses_a_restricted_customer_as_restricted(client, customer, product):
+    from django.utils import timezone
+
+    Product.objects.filter(pk=product.pk).update(stock=0)
+    type(customer).objects.filter(pk=customer.pk).update(restricted_at=timezone.now())
+    response = client.post("/api/v1/orders/", _body(product), format="json")
+    assert response.json()["rule"] == "C3"
+    _assert_nothing_written(product, stock=0)
 
 
 def test_p4_a_limit_exceeded_is_a_409_naming_p4(client, product):
