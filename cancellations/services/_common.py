@@ -14,7 +14,7 @@ from mint_shop.actors import Actor
 from mint_shop.money import format_pence
 from orders import events
 from orders.models import Order, OrderLine
-from orders.services._common import stock_apply, stock_lock, tell_customer
+from orders.services import stock_apply, stock_lock, tell_customer
 from payments.selectors import order_money
 
 

@@ -13,7 +13,7 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
-from orders.services._common import tell_customer
+from orders.services import tell_customer
 
 
 def fault_claim_open(

@@ -1,8 +1,11 @@
 """Writes for orders: one public function per use case, keyword-only arguments, one transaction.
 
 Payments calls `order_lines_accept_by_payment` and `order_lines_unaccept_by_payment` (hooks.py).
+Cancellations, above orders, use the stock helpers (a locked read in pk order, one UPDATE) and
+`tell_customer` inside their own transactions rather than keeping copies of them.
 """
 
+from orders.services._common import stock_apply, stock_lock, tell_customer
 from orders.services.delays import orders_notify_delays
 from orders.services.despatch import (
     order_despatch,
@@ -41,4 +44,7 @@ __all__ = [
     "shipment_record_delivery",
     "shipment_record_sent_in_error",
     "shipment_report_non_receipt",
+    "stock_apply",
+    "stock_lock",
+    "tell_customer",
 ]
