@@ -253,5 +253,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"stripe": {"level": "WARNING"}},  # the SDK logs every request at INFO
+    "loggers": {
+        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+        # A 4xx is a rule refusing bad input, answered as {"code","rule","detail"}; only 5xx are faults.
+        "django.request": {"level": "ERROR"},
+    },
 }
