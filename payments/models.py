@@ -26,6 +26,7 @@ class LedgerEntry(models.Model):
         INSTALMENT = "instalment"
         FINANCE_SETTLEMENT = "finance_settlement"
         REIMBURSEMENT = "reimbursement"
+        DISCOUNT = "discount"  # X1–X3: a promo code or referral reward given; no money moved
 
     class Direction(models.TextChoices):
         IN = "in", "Money in"

@@ -6,6 +6,7 @@ from mint_shop.actors import Channel
 from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
 from orders.services import DeliveryRequest, LineRequest
+from promotions.services import PromotionRequest
 
 # ---- input --------------------------------------------------------------------------------
 
@@ -49,6 +50,11 @@ class OrderPlaceSerializer(serializers.Serializer):
     lines = LineInSerializer(many=True)
     delivery = DeliveryInSerializer()
     payment = PaymentInSerializer()
+    promo_code = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    referral = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True,
+        help_text="A referral reward's code, or a referred friend's invitation (X3)",
+    )
 
     def to_service_kwargs(self) -> dict:
         data = self.validated_data
@@ -65,6 +71,7 @@ class OrderPlaceSerializer(serializers.Serializer):
                 address_id=d["address_id"],
             ),
             "payment": dict(data["payment"]),
+            "promotion": PromotionRequest(code=data["promo_code"], referral=data["referral"]),
         }
 
 
