@@ -8,17 +8,21 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from cancellations.models import Cancellation
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from notifications.models import Message
 from orders.models import Order
 from orders.services import order_decline
+from payments.selectors import order_money
+from payments.services.receipts import bank_receipt_record
 from promotions import errors, tasks
 from promotions.models import Redemption, Referral, ReferralScheme, Reward
 from promotions.selectors import referral_scheme_get
 from promotions.services import referral_claim, referral_join, reward_refuse
-from tests.factories import CustomerFactory
+from tests.cancellations.factories import deliver
+from tests.factories import CustomerFactory, ProductFactory
 from tests.promotions.factories import PromoCodeFactory, order_with
 
 START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=clock.LONDON)
@@ -254,3 +258,27 @@ def test_x3_the_customer_sees_their_rewards_and_expiry_dates(customer, invitatio
     assert [(r["kind"], r["amount_pence"], r["expires_on"], r["status"]) for r in rewards] == [
         ("referrer", 1000, "2026-06-12", "available")
     ]
+
+
+def test_x3_r4_a_returned_line_gives_back_its_share_of_the_friends_reward(commit, invitation, gift, shop):
+    box = ProductFactory(range=gift.range, price_pence=3000, stock=10)
+    friend = _friend()
+    client = _api(friend)
+    placed = commit(lambda: client.post(
+        "/api/v1/orders/", _order_body((gift, 2), (box, 1), referral=invitation.token), format="json"
+    )).json()
+    assert [line["discount_pence"] for line in placed["lines"]] == [625, 375]  # £10 over £50 and £30
+    order = Order.objects.get(pk=placed["id"])
+    commit(lambda: bank_receipt_record(
+        reference=f"MINT-{order.pk}", amount_pence=order_money(order_id=order.pk)["outstanding_pence"],
+        received_on=dt.date.today(), method="bank_transfer", actor=Actor.system(),
+    ))
+    deliver(commit, order)
+    box_line = order.lines.get(product=box)
+    response = commit(lambda: client.post(
+        "/api/v1/me/cancellations/", {"order_id": order.pk, "line_ids": [box_line.pk]}, format="json"
+    ))
+    assert response.status_code == 201, response.json()
+    cancellation = Cancellation.objects.get(order=order)
+    assert (cancellation.goods_pence, cancellation.discount_pence, cancellation.delivery_pence) == (3000, 375, 0)
+    assert cancellation.refund_pence == 2625
