@@ -33,9 +33,12 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 
 def _run(modeladmin, request, queryset, call, done: str) -> None:
+    """Call `call(obj, reason, actor)` for each chosen row; refusals are shown, naming the rule."""
+    reason = request.POST.get("reason", "")
+    actor = Actor.staff(request.user, channel=Channel.SYSTEM)
     for obj in queryset:
         try:
-            call(obj)
+            call(obj, reason, actor)
         except RuleViolation as exc:
             modeladmin.message_user(request, f"{obj}: {exc.detail} ({exc.rule.rule})", messages.ERROR)
         else:
@@ -90,10 +93,8 @@ class PromoCodeAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Withdraw the code (X1)", permissions=["withdraw"])
     def withdraw(self, request, queryset):
-        reason = request.POST.get("reason", "")
-        actor = Actor.staff(request.user, channel=Channel.SYSTEM)
-        _run(self, request, queryset, lambda c: services.promo_code_withdraw(code_id=c.pk, reason=reason, actor=actor),
-             "withdrawn")
+        _run(self, request, queryset, lambda c, reason, actor: services.promo_code_withdraw(
+            code_id=c.pk, reason=reason, actor=actor), "withdrawn")
 
     def has_withdraw_permission(self, request) -> bool:
         return request.user.has_perm("promotions.withdraw_promocode")
@@ -143,17 +144,13 @@ class ReferralAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Refuse the referrer's reward (T&C 18.6)", permissions=["refuse"])
     def refuse(self, request, queryset):
-        reason = request.POST.get("reason", "")
-        actor = Actor.staff(request.user, channel=Channel.SYSTEM)
-        _run(self, request, queryset,
-             lambda r: services.referral_refuse(referral_id=r.pk, reason=reason, actor=actor), "refused")
+        _run(self, request, queryset, lambda r, reason, actor: services.referral_refuse(
+            referral_id=r.pk, reason=reason, actor=actor), "refused")
 
     @admin.action(description="Resolve the clawback", permissions=["resolve_clawback"])
     def resolve_clawback(self, request, queryset):
-        note = request.POST.get("reason", "")
-        actor = Actor.staff(request.user, channel=Channel.SYSTEM)
-        _run(self, request, queryset,
-             lambda r: services.referral_clawback_resolve(referral_id=r.pk, note=note, actor=actor), "resolved")
+        _run(self, request, queryset, lambda r, note, actor: services.referral_clawback_resolve(
+            referral_id=r.pk, note=note, actor=actor), "resolved")
 
     def has_refuse_permission(self, request) -> bool:
         return request.user.has_perm("promotions.refuse_referral")
@@ -173,10 +170,8 @@ class RewardAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Refuse the reward (T&C 18.6)", permissions=["refuse"])
     def refuse(self, request, queryset):
-        reason = request.POST.get("reason", "")
-        actor = Actor.staff(request.user, channel=Channel.SYSTEM)
-        _run(self, request, queryset,
-             lambda r: services.reward_refuse(reward_id=r.pk, reason=reason, actor=actor), "refused")
+        _run(self, request, queryset, lambda r, reason, actor: services.reward_refuse(
+            reward_id=r.pk, reason=reason, actor=actor), "refused")
 
     def has_refuse_permission(self, request) -> bool:
         return request.user.has_perm("promotions.refuse_referral")
