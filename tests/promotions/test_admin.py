@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from orders.models import Order
 from promotions.models import PromoCode, ReferralScheme
 from tests.promotions.factories import PromoCodeFactory, order_with
 
@@ -49,3 +50,19 @@ def test_x3_marketing_change_the_schemes_amounts_and_limits(staff_user):
     response = client.post(url, {**fields, "friend_reward_pence": 1500})
     assert response.status_code == 302
     assert ReferralScheme.objects.get().friend_reward_pence == 1500
+
+
+def test_x1_customer_service_key_a_phone_order_with_a_code_and_a_refused_code_names_x1(staff_user, customer, gift):
+    PromoCodeFactory(code="PHONE5", channels=["phone"])
+    client = _client(staff_user, "customer_service")
+    form = {
+        "customer": customer.pk, "channel": "phone", "lines": f"{gift.sku} 2", "payment_method": "bank_transfer",
+        "delivery_option": "uk-standard", "delivery_name": "Ada", "delivery_address": "1 Mint St",
+        "delivery_postcode": "SW1A 1AA", "delivery_country": "GB",
+    }
+    refused = client.post("/admin/orders/order/key/", {**form, "channel": "post", "promo_code": "PHONE5"})
+    assert refused.status_code == 200 and b"(X1)" in refused.content
+    assert not Order.objects.exists()
+    response = client.post("/admin/orders/order/key/", {**form, "promo_code": "phone5"})
+    assert response.status_code == 302, response.content
+    assert [line.discount_pence for line in Order.objects.get().lines.all()] == [500]

@@ -2,9 +2,11 @@
 
 import datetime as dt
 import threading
+from dataclasses import replace
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalogue.models import Product
@@ -16,7 +18,8 @@ from payments.models import LedgerEntry
 from promotions import errors
 from promotions.models import PromoCode, Redemption
 from promotions.services import promo_code_withdraw
-from tests.factories import CustomerFactory, RangeFactory
+from tests.factories import CustomerFactory, ProductFactory, RangeFactory
+from tests.orders.factories import ADDRESS
 from tests.promotions.factories import PromoCodeFactory, order_with
 
 
@@ -62,10 +65,6 @@ def test_x1_a_fixed_code_never_takes_a_line_below_zero(customer, gift):
 
 
 def test_x1_free_delivery_waives_standard_delivery_and_a_premium_option_pays_its_supplement(customer, gift):
-    from dataclasses import replace
-
-    from tests.orders.factories import ADDRESS
-
     standard = order_with(customer, (gift, 1), code=PromoCodeFactory(kind=PromoCode.Kind.FREE_DELIVERY).code)
     premium = order_with(
         customer, (gift, 1), code=PromoCodeFactory(kind=PromoCode.Kind.FREE_DELIVERY).code,
@@ -180,3 +179,14 @@ def test_x1_two_orders_racing_for_the_last_use_of_a_code_get_one_use_between_the
     assert PromoCode.objects.get(pk=code.pk).uses == 5
     assert Redemption.objects.filter(promo_code=code).count() == 1
     assert Order.objects.count() == 1
+
+
+def test_x1_a_code_costs_the_same_queries_for_one_line_or_five(customer, shop):
+    def queries(lines: int) -> int:
+        products = [ProductFactory() for _ in range(lines)]
+        code = PromoCodeFactory(kind=PromoCode.Kind.PERCENTAGE, amount_pence=0, percent=10)
+        with CaptureQueriesContext(connection) as captured:
+            order_with(customer, *[(product, 1) for product in products], code=code.code)
+        return len(captured)
+
+    assert queries(1) == queries(5)

@@ -77,6 +77,20 @@ def test_x3_joining_gives_an_invitation_shareable_for_3_months_seen_through_the_
     assert overview["invitation"]["token"] == response.json()["token"]
 
 
+def test_x3_an_invitation_can_be_taken_up_for_3_months_and_no_longer(customer):
+    with time_machine.travel(START, tick=False):
+        invitation = referral_join(customer=customer, actor=Actor.customer(customer.user))
+    last_minute = dt.datetime(2026, 6, 2, 23, 59, tzinfo=clock.LONDON)
+    for moment, allowed in ((last_minute, True), (last_minute + dt.timedelta(minutes=2), False)):
+        friend = _friend()
+        with time_machine.travel(moment, tick=False):
+            response = _api(friend).post("/api/v1/me/referral/claim/", {"invitation": invitation.token}, format="json")
+        if allowed:
+            assert response.status_code == 201 and response.json()["expires_on"] == "2026-06-16"
+        else:
+            assert (response.status_code, response.json()["code"]) == (409, errors.INVITATION_EXPIRED.code)
+
+
 def test_x3_friend_gets_10_pounds_off_a_first_gifts_order_of_50_and_the_referrer_is_told(
     commit, customer, invitation, gift
 ):
