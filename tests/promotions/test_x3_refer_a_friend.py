@@ -15,6 +15,7 @@ from mint_shop.errors import RuleViolation
 from notifications.models import Message
 from orders.models import Order
 from orders.services import order_decline
+from payments.models import LedgerEntry
 from payments.selectors import order_money
 from payments.services.receipts import bank_receipt_record
 from promotions import errors, tasks
@@ -296,3 +297,21 @@ def test_x3_r4_a_returned_line_gives_back_its_share_of_the_friends_reward(commit
     cancellation = Cancellation.objects.get(order=order)
     assert (cancellation.goods_pence, cancellation.discount_pence, cancellation.delivery_pence) == (3000, 375, 0)
     assert cancellation.refund_pence == 2625
+
+
+def test_x3_the_referrer_uses_their_reward_on_a_gifts_order_and_finance_sees_it_in_the_ledger(
+    commit, customer, invitation, gift
+):
+    with time_machine.travel(START, tick=False):
+        _refer(invitation, gift)
+    _earn_on(START + dt.timedelta(days=10))
+    reward = Reward.objects.get(customer=customer, kind="referrer")
+    with time_machine.travel(START + dt.timedelta(days=20), tick=False):
+        placed = commit(lambda: _api(customer).post(
+            "/api/v1/orders/", _order_body((gift, 2), referral=reward.code.lower()), format="json"
+        ))
+    assert placed.status_code == 201, placed.json()
+    assert [line["discount_pence"] for line in placed.json()["lines"]] == [1000]
+    assert Reward.objects.get(pk=reward.pk).status == "used"
+    entry = LedgerEntry.objects.get(order_id=placed.json()["id"], kind=LedgerEntry.Kind.DISCOUNT)
+    assert (entry.amount_pence, entry.reference) == (1000, "Referrer's reward")
