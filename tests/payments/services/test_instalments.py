@@ -56,6 +56,22 @@ def test_m5_a_declined_plan_gets_no_schedule_and_cannot_be_decided_again(place):
     assert refused.value.rule == errors.INSTALMENT_PLAN_STATE
 
 
+def test_m5_the_first_instalment_cannot_fall_due_before_today(place):
+    order = place(order_with_lines(2500, payment_method="instalments"), number_of_instalments=2)
+    with time_machine.travel(dt.datetime(2027, 1, 31, 0, 30, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(RuleViolation) as refused:
+            instalment_plan_decide(
+                plan_id=order.instalment_plan.pk, approve=True, reason="", first_due_on=dt.date(2027, 1, 30),
+                actor=Actor.system(),
+            )
+        assert refused.value.rule == errors.INSTALMENTS_INVALID
+        approved = instalment_plan_decide(
+            plan_id=order.instalment_plan.pk, approve=True, reason="", first_due_on=dt.date(2027, 1, 31),
+            actor=Actor.system(),
+        )
+    assert [i.due_on for i in approved.instalments.all()] == [dt.date(2027, 1, 31), dt.date(2027, 2, 28)]
+
+
 def test_m5_a_bad_number_of_instalments_is_refused(db):
     from orders import hooks
 
