@@ -14,7 +14,7 @@ from orders.models import PaymentMethod
 from payments import errors
 from payments.models import LedgerEntry, OrderPayment
 from payments.services import card
-from payments.services.instalments import instalment_plan_apply
+from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
 from payments.services.ledger import ledger_record
 from promotions.selectors import redemptions_for_order
 
@@ -64,6 +64,7 @@ def on_lines_allocated(*, order, lines, **_) -> None:
 
 
 def on_lines_despatch_check(*, order, lines, **_) -> None:
+    instalment_plan_assert_approved(order=order)
     card.card_assert_lines_payable(order=order, lines=list(lines))
 
 
