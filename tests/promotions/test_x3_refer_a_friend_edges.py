@@ -13,7 +13,7 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from orders.models import Order
 from promotions import errors, tasks
-from promotions.models import Referral, Reward
+from promotions.models import Referral, ReferralInvitation, Reward
 from promotions.services import referral_join, referral_refuse
 from tests.factories import CustomerFactory
 from tests.promotions.factories import order_with
@@ -86,27 +86,37 @@ def test_x3_the_friends_reward_is_refused_on_a_gifts_order_after_their_first(com
     assert Referral.objects.get(friend=friend).status == Referral.Status.CLAIMED
 
 
-@pytest.mark.django_db(transaction=True)
-def test_x3_two_claims_racing_for_one_friend_give_one_referral_and_a_4xx(shop, customer):
-    invitation = referral_join(customer=customer, actor=Actor.customer(customer.user))
-    friend = _friend()
+def _race(customer, url: str, body: dict) -> list:
+    """The same customer posts twice at once (real threads on PostgreSQL); the status codes, or the faults."""
     barrier = threading.Barrier(2)
     statuses = []
 
-    def claim():
+    def post():
         try:
             barrier.wait()
-            response = _api(friend).post("/api/v1/me/referral/claim/", {"invitation": invitation.token}, format="json")
-            statuses.append(response.status_code)
-        except Exception as exc:  # an IntegrityError surfacing as a 500 fails the test below
+            statuses.append(_api(customer).post(url, body, format="json").status_code)
+        except Exception as exc:  # an IntegrityError surfacing as a 500 fails the caller's assertion
             statuses.append(repr(exc))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=claim) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses, key=str) == [201, 409]
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return sorted(statuses, key=str)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_x3_two_claims_racing_for_one_friend_give_one_referral_and_a_4xx(shop, customer):
+    invitation = referral_join(customer=customer, actor=Actor.customer(customer.user))
+    friend = _friend()
+    assert _race(friend, "/api/v1/me/referral/claim/", {"invitation": invitation.token}) == [201, 409]
     assert (Referral.objects.filter(friend=friend).count(), Reward.objects.filter(customer=friend).count()) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_x3_two_joins_racing_give_the_referrer_one_invitation(shop, customer):
+    assert _race(customer, "/api/v1/me/referral/join/", {}) == [201, 201]
+    assert ReferralInvitation.objects.filter(referrer=customer).count() == 1
