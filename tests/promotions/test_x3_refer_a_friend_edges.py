@@ -16,7 +16,6 @@ from promotions import errors, tasks
 from promotions.models import Referral, ReferralInvitation, Reward
 from promotions.services import referral_join, referral_refuse
 from tests.factories import CustomerFactory
-from tests.promotions.factories import order_with
 
 START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=clock.LONDON)
 
@@ -76,9 +75,8 @@ def test_x3_the_friends_reward_is_refused_on_a_gifts_order_after_their_first(com
     first = commit(lambda: _api(friend).post("/api/v1/orders/", _order_body((gift, 2)), format="json"))
     assert first.status_code == 201
     for referral in (claimed.json()["code"], invitation.token):
-        response = commit(lambda: _api(friend).post(  # noqa: B023
-            "/api/v1/orders/", _order_body((gift, 2), referral=referral), format="json"
-        ))
+        body = _order_body((gift, 2), referral=referral)
+        response = commit(lambda: _api(friend).post("/api/v1/orders/", body, format="json"))  # noqa: B023
         assert response.status_code == 409, response.json()
         assert (response.json()["code"], response.json()["rule"]) == (errors.FRIEND_NOT_NEW.code, "X3")
     assert Order.objects.filter(customer=friend).count() == 1
