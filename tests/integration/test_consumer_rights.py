@@ -117,15 +117,25 @@ def test_r6_a_bullion_line_with_a_fault_reported_but_not_examined_is_refused(sho
     assert not Cancellation.objects.exists()
 
 
-def test_r6_a_bullion_line_examined_faulty_may_be_cancelled(shop, customer):
+def test_r6_a_bullion_line_examined_faulty_is_cancelled_and_refunded_in_full(shop, customer):
     bullion = ProductFactory(stock=5, price_pence=30000, bullion_priced=True)
     order, line = _delivered(shop, bullion)
     with shop.on(_day(3)):
-        claim_id = shop.report_fault(line, remedy_wanted="replacement")
-        assert shop.decide(claim_id, faulty=True, remedy="replacement").status_code == 200
-        cancelled = shop.cancel(order, line)
-    assert cancelled.status_code == 201, cancelled.json()
-    assert cancelled.json()["cancellation"]["right"] == "cooling_off"
+        claim_id = shop.report_fault(line)
+        decided = shop.decide(claim_id, faulty=True, remedy="refund")
+    assert decided.status_code == 200, decided.json()
+    cancellation = Cancellation.objects.get()
+    assert (cancellation.right, cancellation.refund_pence) == ("faulty", 30000 + 395)
+    assert cancellation.refund.amount_pence == 30395
+
+
+def test_r6_a_fault_found_not_faulty_leaves_the_bullion_line_uncancellable(shop, customer):
+    bullion = ProductFactory(stock=5, price_pence=30000, bullion_priced=True)
+    order, line = _delivered(shop, bullion)
+    with shop.on(_day(3)):
+        assert shop.decide(shop.report_fault(line), faulty=False).status_code == 200
+        refused = shop.cancel(order, line)
+    assert (refused.status_code, refused.json()["rule"]) == (409, "R6")
 
 
 def test_p6_an_engraved_line_is_refused_and_an_unengraved_line_of_the_same_product_is_cancellable(shop, customer):
@@ -314,6 +324,45 @@ def test_r2_n3_a_letter_postmarked_on_the_last_day_and_received_three_days_later
     # T&C 10.1(a): 30 days from the later of the notice (deemed served) and the return.
     assert back.json()["terms_deadline"] == _day(17 + 30).isoformat()
     assert back.json()["legal_deadline"] == _day(16 + 14).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("channel", "dates"),
+    [
+        ("email", {"received_on": "2026-11-05"}),  # no time of sending
+        ("post", {"received_on": "2026-11-05"}),  # no postmark
+        ("post", {"postmarked_on": "2026-11-06", "received_on": "2026-11-05"}),  # posted after it arrived
+    ],
+)
+def test_r2_a_notice_without_a_sending_date_or_sent_after_it_arrived_is_400_naming_r2(
+    shop, customer, coin, channel, dates
+):
+    order, line = _delivered(shop, coin)
+    with shop.on(_day(6)):
+        refused = shop.staff("customer_service").post(
+            "/api/v1/staff/cancellation-notices/",
+            {"order_id": order.pk, "line_ids": [line.pk], "channel": channel, **dates},
+        )
+    assert (refused.status_code, refused.json()["rule"]) == (400, "R2")
+    assert not Cancellation.objects.exists()
+
+
+def test_r2_n3_an_email_sent_late_on_the_last_day_is_in_time_and_deemed_served_a_day_later(shop, customer, coin):
+    order, line = _delivered(shop, coin)
+    with shop.on(_day(15)):
+        recorded = shop.staff("customer_service").post(
+            "/api/v1/staff/cancellation-notices/",
+            {
+                "order_id": order.pk,
+                "line_ids": [line.pk],
+                "channel": "email",
+                "sent_at": _at(_day(14), hour=23).isoformat(),  # 23:00 London on the last day
+                "received_on": _day(15).isoformat(),
+            },
+        )
+    assert recorded.status_code == 201, recorded.json()
+    body = recorded.json()["cancellation"]
+    assert (body["notice_sent_on"], body["notice_deemed_on"]) == (_day(14).isoformat(), _day(15).isoformat())
 
 
 def test_r2_a_letter_postmarked_after_the_last_day_is_refused(shop, customer, coin):
