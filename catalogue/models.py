@@ -58,13 +58,16 @@ class Product(models.Model):
 
     @property
     def not_cancellable_reason(self) -> str:
-        """R6: what the customer is told before ordering, or "" when cooling-off applies."""
+        """R6 / P6: what the customer is told before ordering, or "" when cooling-off applies.
+
+        The exceptions follow the line: engraving and a broken seal are what count (cancellations' eligibility).
+        """
         if self.bullion_priced:
             return "Its price follows the bullion market, so it cannot be cancelled once ordered."
         if self.personalisable:
-            return "Personalised products cannot be cancelled unless faulty."
+            return "Once engraved for you, it cannot be cancelled unless faulty; ordered without engraving, it can."
         if self.hygiene_sealed:
-            return "Hygiene-sealed products cannot be cancelled unless faulty."
+            return "Once its hygiene seal is broken, it cannot be cancelled unless faulty."
         return ""
 
 
