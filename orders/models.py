@@ -149,6 +149,8 @@ class OrderLine(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)  # payment taken for it (set by payments)
     shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # R1, R8, C5: the contract for this line was cancelled (one on its way or delivered stays, to come back).
+    contract_ended_at = models.DateTimeField(null=True, blank=True)
     withdrawn_because = models.CharField(max_length=16, choices=WithdrawnBecause.choices, blank=True)
     # P7: a new price put to the customer, waiting for their answer.
     proposed_unit_price_pence = models.PositiveIntegerField(null=True, blank=True)

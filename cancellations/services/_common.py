@@ -77,14 +77,12 @@ def cancellation_record(
 ) -> Cancellation:
     """Inside the caller's transaction, with the order and lines locked: record the cancellation.
 
-    Paid lines still in the warehouse leave the order (orders' service) and their stock returns;
-    lines that have left, delivered or on their way, must come back (R3). `extra_lines` were
+    Orders end the lines' contracts: paid lines still in the warehouse leave the order and their
+    stock returns; lines that have left, delivered or on their way, must come back (R3). `extra_lines` were
     withdrawn just before (C5) and count in the amount.
     """
     lines = [lr.line for lr in rights]
-    order_lines_end_by_cancellation(
-        order=order, line_ids=[line.pk for line in lines if line.shipment_id is None], actor=actor
-    )
+    order_lines_end_by_cancellation(order=order, line_ids=[line.pk for line in lines], actor=actor)
     cancellation = Cancellation.objects.create(
         order=order,
         right=right,

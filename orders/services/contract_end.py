@@ -18,7 +18,9 @@ from orders.services._common import lock_lines, stock_apply, stock_lock, take_of
 
 
 def order_lines_end_by_cancellation(*, order: Order, line_ids: list[int], actor: Actor) -> list[OrderLine]:
-    """Paid lines still in the warehouse leave the order, so they are never despatched; their stock returns.
+    """The lines' contracts are cancelled: those still in the warehouse leave the order, so they are never
+    despatched, and their stock returns; those that have left stay on it, to come back, and are told of
+    no delay (O6). Returns the lines that left.
 
     Runs inside the caller's transaction (`savepoint=False`); the order must already be locked.
     """
@@ -26,10 +28,17 @@ def order_lines_end_by_cancellation(*, order: Order, line_ids: list[int], actor:
         return []
     with transaction.atomic(savepoint=False):
         lines = lock_lines(order, line_ids)
-        if any(not line.live or line.shipment_id for line in lines):
-            raise RuleViolation(errors.ALREADY_DESPATCHED, "Only lines still in the warehouse can leave the order.")
-        take_off_order(order=order, lines=lines, because=OrderLine.WithdrawnBecause.CONTRACT_CANCELLED, actor=actor)
-    return lines
+        if any(not line.live or line.contract_ended_at for line in lines):
+            raise RuleViolation(errors.LINE_WITHDRAWN, "A line has already left the order or been cancelled.")
+        for line in lines:
+            line.contract_ended_at = clock.now()
+        OrderLine.objects.bulk_update(lines, ["contract_ended_at"])
+        waiting = [line for line in lines if line.shipment_id is None]
+        if waiting:
+            take_off_order(
+                order=order, lines=waiting, because=OrderLine.WithdrawnBecause.CONTRACT_CANCELLED, actor=actor
+            )
+    return waiting
 
 
 def order_line_add_remedy(*, order: Order, line_id: int, replacement: bool, actor: Actor) -> OrderLine:

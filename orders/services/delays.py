@@ -29,6 +29,7 @@ def orders_notify_delays(*, actor: Actor) -> list[int]:
             .filter(
                 Q(shipment__isnull=True) | Q(shipment__delivered_at__isnull=True),
                 withdrawn_at__isnull=True,
+                contract_ended_at__isnull=True,
                 promised_by__lte=horizon,
                 delay_notified_at__isnull=True,
                 order__status=Order.Status.PLACED,

@@ -235,6 +235,18 @@ def test_o6_r8_a_line_despatched_on_day_20_and_undelivered_on_day_22_is_told_and
     assert body["refund_status"] == "awaiting_return"
 
 
+def test_o6_a_line_already_cancelled_on_its_way_gets_no_delay_notice(rights, customer, coin):
+    with rights.on(DAY_0):
+        order = rights.paid_order((coin, 1))
+    line = order.lines.get()
+    with rights.on(_day(5)):
+        rights.despatch(order, line)
+        assert rights.cancel(order, line).status_code == 201  # before delivery: cooling-off, to come back
+    with rights.on(_day(22)):
+        assert orders_notify_delays.delay().get() == 0
+    assert not Message.objects.filter(kind="delay_notice").exists()
+
+
 # ---- R3 / R5 ------------------------------------------------------------------------------
 
 
