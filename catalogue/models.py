@@ -65,9 +65,9 @@ class Product(models.Model):
         if self.bullion_priced:
             return "Its price follows the bullion market, so it cannot be cancelled once ordered."
         if self.personalisable:
-            return "Once engraved for you, it cannot be cancelled unless faulty; ordered without engraving, it can."
+            return "Personalised products cannot be cancelled once engraved, unless faulty; without engraving they can."
         if self.hygiene_sealed:
-            return "Once its hygiene seal is broken, it cannot be cancelled unless faulty."
+            return "Hygiene-sealed products cannot be cancelled once the seal is broken, unless faulty."
         return ""
 
 
