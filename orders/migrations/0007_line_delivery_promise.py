@@ -16,7 +16,7 @@ def copy_promise_to_lines(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_alter_historicalorderline_withdrawn_because_and_more'),
+        ('orders', '0006_line_funds_cleared_and_title'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_line_delivery_promise'),
+        ('orders', '0007_line_delivery_promise'),
     ]
 
     operations = [
