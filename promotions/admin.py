@@ -63,6 +63,27 @@ class PromoCodeForm(forms.ModelForm):
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
 
+    def clean_max_uses(self):
+        """A code already used cannot be limited below its uses (X1); withdraw it to stop it now."""
+        limit = self.cleaned_data["max_uses"]
+        if limit is not None and limit < self.instance.uses:
+            raise forms.ValidationError(
+                f"The code has been used {self.instance.uses} times already; withdraw it to stop it now."
+            )
+        return limit
+
+    def clean(self):
+        """Each kind of code says what it gives (X1): an amount, a percentage or a benefit."""
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == PromoCode.Kind.FIXED and not data.get("amount_pence"):
+            self.add_error("amount_pence", "A fixed code needs the amount it takes off.")
+        if kind == PromoCode.Kind.PERCENTAGE and not 1 <= (data.get("percent") or 0) <= 100:
+            self.add_error("percent", "A percentage code takes off 1 to 100 per cent.")
+        if kind == PromoCode.Kind.BENEFIT and not (data.get("benefit") or "").strip():
+            self.add_error("benefit", "A benefit code says what the customer gets.")
+        return data
+
 
 class RedemptionInline(admin.TabularInline):
     model = Redemption

@@ -23,7 +23,7 @@ from notifications.services import message_queue
 from promotions import errors
 from promotions.models import PromoCode, Redemption, Referral, Reward
 from promotions.selectors import referral_scheme_get
-from promotions.services.eligibility import friend_claim
+from promotions.services.eligibility import friend_claim, friend_new_to_range_assert
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,8 @@ def _reward_lock(*, customer, text: str, now) -> Reward:
         )
     if clock.london_date(now) > reward.expires_on:
         raise RuleViolation(errors.REWARD_EXPIRED, f"Reward {reward.code} expired on {reward.expires_on:%d %B %Y}.")
+    if reward.kind == Reward.Kind.FRIEND:
+        friend_new_to_range_assert(friend=customer)  # they may have bought gifts since they claimed it
     return reward
 
 
@@ -288,12 +290,16 @@ def promotions_redeem(*, promotions: Promotions, order_id: int, line_ids: list[i
 def _friend_purchased(*, reward: Reward, promotions: Promotions, order_id: int, line_ids: list[int], now) -> None:
     """X3: the friend's first gifts order; the referrer's reward falls due after the waiting days."""
     referral = Referral.objects.select_for_update().select_related("referrer").get(pk=reward.referral_id)
-    referral.status = Referral.Status.PURCHASED
     referral.order_id = order_id
     referral.order_line_ids = [
         line_id for line_id, gift in zip(line_ids, promotions.gift_lines, strict=True) if gift
     ]
     referral.purchased_at = now
+    if referral.status == Referral.Status.REFUSED:
+        # Staff refused the referrer's reward (T&C 18.6): nothing falls due and nobody is promised one.
+        referral.save(update_fields=["order_id", "order_line_ids", "purchased_at"])
+        return
+    referral.status = Referral.Status.PURCHASED
     referral.earn_on = clock.days_after(clock.london_date(now), referral_scheme_get().earn_after_days)
     referral.save(update_fields=["status", "order_id", "order_line_ids", "purchased_at", "earn_on"])
     _tell_referrer_friend_bought(referral)

@@ -44,6 +44,12 @@ def same_person_reason(*, friend, referrer) -> str:
     return ""
 
 
+def friend_new_to_range_assert(*, friend) -> None:
+    """T&C 18.5(a): the friend's reward is for their first gifts order, checked at claim and again at use."""
+    if settings.MINT_REFERRAL_RANGE in registry.ask(registry.RANGES_BOUGHT, customer_id=friend.pk):
+        raise RuleViolation(errors.FRIEND_NOT_NEW, "The offer is for a first order from the gifts range.")
+
+
 def friend_claim(*, friend, token: str, now) -> Referral:
     """The friend takes up an invitation: checked, then their reward is issued (valid 14 days)."""
     today = clock.london_date(now)
@@ -63,8 +69,7 @@ def friend_claim(*, friend, token: str, now) -> Referral:
         raise RuleViolation(errors.FRIEND_UNDER_18, "A referred friend must be 18 or over.")
     if str(friend.country) in settings.MINT_SANCTIONED_COUNTRIES:
         raise RuleViolation(errors.FRIEND_SANCTIONED, "Residents of sanctioned countries cannot take part.")
-    if settings.MINT_REFERRAL_RANGE in registry.ask(registry.RANGES_BOUGHT, customer_id=friend.pk):
-        raise RuleViolation(errors.FRIEND_NOT_NEW, "The offer is for a first order from the gifts range.")
+    friend_new_to_range_assert(friend=friend)
     if Referral.objects.filter(friend=friend).exists():
         raise RuleViolation(errors.FRIEND_ALREADY_REFERRED, "You have already taken up an invitation.")
     scheme = referral_scheme_get()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
+from customers.models import Customer
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
@@ -23,6 +24,11 @@ from promotions.services.eligibility import friend_claim, new_code, same_person_
 logger = logging.getLogger(__name__)
 
 
+def _customer_lock(customer) -> None:
+    """Serialise one customer's joins and claims, locking their row first as placing an order does."""
+    Customer.objects.select_for_update().only("pk").get(pk=customer.pk)
+
+
 def referral_join(*, customer, actor: Actor) -> ReferralInvitation:
     """The customer joins the scheme: an invitation to share for 3 months (a live one is returned as is)."""
     now = clock.now()
@@ -30,6 +36,7 @@ def referral_join(*, customer, actor: Actor) -> ReferralInvitation:
     if clock.age_on(customer.date_of_birth, today) < 18:
         raise RuleViolation(errors.REFERRER_UNDER_18, "A referrer must be 18 or over.")
     with transaction.atomic(durable=True):
+        _customer_lock(customer)  # two joins at once make one invitation
         live = invitation_live_for(customer=customer, today=today)
         if live is not None:
             return live
@@ -44,6 +51,7 @@ def referral_join(*, customer, actor: Actor) -> ReferralInvitation:
 def referral_claim(*, friend, token: str, actor: Actor) -> Referral:
     """A friend takes up an invitation before ordering; their reward is issued now (valid 14 days)."""
     with transaction.atomic(durable=True):
+        _customer_lock(friend)  # two claims at once: the second is refused as already referred, not a 500
         return friend_claim(friend=friend, token=token, now=clock.now())
 
 

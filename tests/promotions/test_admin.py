@@ -1,5 +1,6 @@
 """Marketing manage codes and the scheme in the admin, see redemptions, and withdraw codes (X1, X3)."""
 
+import pytest
 from django.test import Client
 
 from orders.models import Order
@@ -66,3 +67,43 @@ def test_x1_customer_service_key_a_phone_order_with_a_code_and_a_refused_code_na
     response = client.post("/admin/orders/order/key/", {**form, "promo_code": "phone5"})
     assert response.status_code == 302, response.content
     assert [line.discount_pence for line in Order.objects.get().lines.all()] == [500]
+
+
+def _code_form(**fields) -> dict:
+    form = {
+        "code": "SPRING10", "kind": "fixed", "amount_pence": 1000, "percent": 0, "terms": "£10 off in spring",
+        "starts_at_0": "2020-01-01", "starts_at_1": "00:00:00", "expires_at_0": "2099-01-01",
+        "expires_at_1": "00:00:00", "min_spend_pence": 0, "channels": ["web"],
+        "redemptions-TOTAL_FORMS": 0, "redemptions-INITIAL_FORMS": 0,
+    }
+    return {**form, **{k: v for k, v in fields.items() if v is not None}}
+
+
+def test_x1_marketing_cannot_limit_a_code_below_the_uses_it_already_has(staff_user, customer, gift):
+    code = PromoCodeFactory(code="SPRING10", amount_pence=1000, max_uses=5)
+    for _ in range(2):
+        order_with(customer, (gift, 1), code="SPRING10")
+    client = _client(staff_user, "marketing")
+    response = client.post(f"/admin/promotions/promocode/{code.pk}/change/", _code_form(max_uses=1))
+    assert response.status_code == 200
+    assert "max_uses" in response.context["adminform"].form.errors
+    code.refresh_from_db()
+    assert (code.uses, code.max_uses) == (2, 5)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"expires_at_0": "2019-01-01"},
+        {"kind": "percentage", "percent": 150},
+        {"kind": "percentage", "percent": 0},
+        {"kind": "fixed", "amount_pence": 0},
+        {"kind": "benefit", "benefit": ""},
+    ],
+    ids=["expires-before-it-starts", "over-100-percent", "no-percent", "no-amount", "no-benefit"],
+)
+def test_x1_marketing_are_told_what_is_wrong_with_a_code_and_nothing_is_saved(staff_user, fields):
+    response = _client(staff_user, "marketing").post("/admin/promotions/promocode/add/", _code_form(**fields))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not PromoCode.objects.exists()
