@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from consents.services import marketing_consent_set
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from notifications import services
@@ -137,9 +138,12 @@ def test_n4_marketing_without_consent_is_refused_at_send_time(django_capture_on_
     assert mail.outbox == []
 
 
-def test_n4_marketing_goes_when_the_consent_hook_allows_it(django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(services, "marketing_consent_allows", lambda *, customer, channel: channel == "email")
+def test_n4_marketing_goes_on_the_channels_the_customer_consented_to(django_capture_on_commit_callbacks):
     customer = CustomerFactory()
+    marketing_consent_set(
+        customer_id=customer.pk, channel="email", granted=True, source="web_form", actor=Actor.customer(customer.user),
+        wording="Tell me about new coins by email",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         email = _queue(purpose=Message.Purpose.MARKETING, customer=customer, dedupe_key="m1")
         sms = _queue(purpose=Message.Purpose.MARKETING, customer=customer, dedupe_key="m2",
@@ -147,6 +151,7 @@ def test_n4_marketing_goes_when_the_consent_hook_allows_it(django_capture_on_com
     email.refresh_from_db()
     sms.refresh_from_db()
     assert (email.status, sms.status) == (Message.Status.SENT, Message.Status.REFUSED)
+    assert [sent.to for sent in mail.outbox] == [["ada@example.com"]]
 
 
 def test_n4_service_messages_go_whatever_the_marketing_consent(django_capture_on_commit_callbacks):
