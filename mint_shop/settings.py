@@ -182,6 +182,9 @@ SMS_PROVIDER = env.str("SMS_PROVIDER", default="notifications.channels.sms.LogSm
 MINT_EMAIL_DEEMED_SERVED_HOURS = env.int("MINT_EMAIL_DEEMED_SERVED_HOURS", default=24)  # N3
 MINT_LETTER_DEEMED_SERVED_DAYS = env.int("MINT_LETTER_DEEMED_SERVED_DAYS", default=3)  # N3
 MINT_OUTBOX_MAX_ATTEMPTS = env.int("MINT_OUTBOX_MAX_ATTEMPTS", default=5)  # N4
+MINT_OUTBOX_RETRY_MAX_SECONDS = env.int("MINT_OUTBOX_RETRY_MAX_SECONDS", default=3600)  # N4: backoff cap
+# Work written for later and never started (its enqueue lost) is picked up by the sweeps after this.
+MINT_SWEEP_GRACE_SECONDS = env.int("MINT_SWEEP_GRACE_SECONDS", default=60)
 
 # customers and consents (C, D)
 PHONENUMBER_DEFAULT_REGION = "GB"  # a number keyed without +44 is a UK one; stored E.164 (C8)

@@ -162,6 +162,7 @@ class CardOperation(models.Model):
         PENDING = "pending", "To send"
         SUCCEEDED = "succeeded", "Done"
         FAILED = "failed", "Refused"
+        CANCELLED = "cancelled", "Not made: its lines were withdrawn first (O4)"
 
     order_payment = models.ForeignKey(OrderPayment, on_delete=models.PROTECT, related_name="card_operations")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -77,9 +77,10 @@ def order_lines_accept_by_payment(
     """O3, called by payments: payment was taken for these lines, so each is under contract.
 
     A line despatched earlier keeps its despatch acceptance (the earlier of the two); it is
-    marked paid. Calling it again for paid lines changes nothing.
+    marked paid. Calling it again for paid lines changes nothing. Runs inside the payments
+    transaction that records the money, so the money and the contract are one commit.
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic(savepoint=False):
         order = lock_order(order_id)
         lines = lock_lines(order, line_ids)
         require_live(lines)
@@ -105,9 +106,10 @@ def order_lines_accept_by_payment(
 def order_lines_unaccept_by_payment(*, order_id: int, line_ids: list[int], actor: Actor) -> list[OrderLine]:
     """Payments took the money back (a bounced cheque): the lines are unpaid again.
 
-    A line that has been despatched stays under contract, now by its despatch (O3).
+    A line that has been despatched stays under contract, now by its despatch (O3). Runs inside
+    the payments transaction that records the money going back.
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic(savepoint=False):
         order = lock_order(order_id)
         lines = lock_lines(order, line_ids)
         paid = [line for line in lines if line.paid_at is not None]

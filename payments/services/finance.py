@@ -11,7 +11,7 @@ from orders.models import Order
 from payments import errors
 from payments.amounts import order_total_pence
 from payments.models import FinanceApplication, LedgerEntry
-from payments.services.acceptance import lines_accept_after_commit
+from payments.services.acceptance import lines_accept
 from payments.services.ledger import ledger_record
 
 # What the privacy notice (000) says goes to the lender for its credit assessment.
@@ -67,5 +67,5 @@ def finance_settlement_record(*, application_id: int, amount_pence: int, actor: 
             reference=f"settlement from {application.lender}",
             actor=actor,
         )
-        lines_accept_after_commit(order=application.order, actor=actor)
+        lines_accept(order=application.order, actor=actor)
         return application

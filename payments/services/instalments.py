@@ -17,7 +17,7 @@ from payments import errors
 from payments.amounts import order_total_pence
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
 from payments.selectors import instalments_due_for_reminder
-from payments.services.acceptance import lines_accept_after_commit
+from payments.services.acceptance import lines_accept
 from payments.services.ledger import ledger_record
 
 
@@ -106,7 +106,7 @@ def instalment_pay(*, instalment_id: int, reference: str, actor: Actor) -> Insta
         )
         unpaid = plan.instalments.filter(paid_at__isnull=True)
         if not plan.instalments.filter(paid_at__isnull=False).exclude(pk=instalment.pk).exists():
-            lines_accept_after_commit(order=instalment.plan.order, actor=actor)
+            lines_accept(order=instalment.plan.order, actor=actor)
         if not unpaid.exists():
             plan.status = InstalmentPlan.Status.COMPLETED
             plan.paid_in_full_at = clock.now()

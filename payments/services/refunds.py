@@ -121,6 +121,24 @@ def _card_refund_open(*, refund: Refund, order_payment: OrderPayment, actor: Act
     )
 
 
+def refund_for_withdrawn_lines(*, operation: CardOperation, amount_pence: int, actor: Actor) -> Refund:
+    """O4: money a capture or charge took for lines withdrawn while it was on its way to Stripe
+    goes back by card, inside the transaction that records it (one refund per operation)."""
+    refund, created = Refund.objects.get_or_create(
+        request_id=f"withdrawn-lines-{operation.key}",
+        defaults={
+            "order_id": operation.order_payment.order_id,
+            "amount_pence": amount_pence,
+            "means": Refund.Means.CARD,
+            "reason": "lines withdrawn (declined or cancelled) before the payment for them was taken (O4)",
+            "granted_by": actor.describe(),
+        },
+    )
+    if created:
+        _card_refund_open(refund=refund, order_payment=operation.order_payment, actor=actor)
+    return refund
+
+
 def refund_card_part_paid(*, operation: CardOperation) -> None:
     """Stripe refunded one part (inside the caller's transaction): ledger it, finish the refund."""
     ledger_record(

@@ -3,7 +3,6 @@ processing looks at our own state, so a replay or an out-of-order event changes 
 """
 
 import json
-from functools import partial
 
 import stripe
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db import transaction
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.background import enqueue_on_commit, sweep_grace
 from mint_shop.errors import RuleViolation
 from payments import errors
 from payments.models import StripeEvent
@@ -24,19 +24,28 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> tuple[StripeEvent
     except (stripe.SignatureVerificationError, ValueError):
         raise RuleViolation(errors.WEBHOOK_SIGNATURE_INVALID, "The Stripe-Signature header does not verify.") from None
     event = json.loads(payload)
+    from payments.tasks import stripe_event_process as task
+
     with transaction.atomic(durable=True):
         stored, created = StripeEvent.objects.get_or_create(
             event_id=event["id"], defaults={"type": event.get("type", ""), "payload": event}
         )
-        if created:
-            transaction.on_commit(partial(_process_later, stored.pk))
+        if stored.processed_at is None:
+            # New, or stored during an outage and not yet processed: Stripe's retry starts it again.
+            enqueue_on_commit(task, stored.pk)
     return stored, created
 
 
-def _process_later(event_pk: int) -> None:
-    from payments.tasks import stripe_event_process as task
-
-    task.delay(event_pk)
+def stripe_events_process_due(*, limit: int = 500) -> int:
+    """The sweep: every stored event not yet processed once the grace time has passed."""
+    due = list(
+        StripeEvent.objects.filter(processed_at__isnull=True, received_at__lte=clock.now() - sweep_grace())
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for event_pk in due:
+        stripe_event_process(event_pk=event_pk)
+    return len(due)
 
 
 def stripe_event_process(*, event_pk: int) -> StripeEvent:

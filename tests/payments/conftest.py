@@ -1,4 +1,4 @@
-"""Payments fixtures: on-commit work run as it would be, orders' acceptance recorded, cards."""
+"""Payments fixtures: on-commit work run as it would be, cards."""
 
 import os
 import signal
@@ -8,7 +8,7 @@ import pytest
 
 from mint_shop.actors import Actor
 from orders import hooks
-from payments import gateway, orders_link
+from payments import gateway
 from payments.services.despatch_charge import card_charge_for_despatch
 
 
@@ -22,21 +22,11 @@ def commit(django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture(autouse=True)
-def acceptance(monkeypatch):
-    """Orders' acceptance services do not exist on this branch: record what payments asks of them."""
-    calls = {"accepted": [], "unaccepted": []}
-    monkeypatch.setattr(
-        orders_link,
-        "lines_accept",
-        lambda *, order_id, line_ids, accepted_at, actor: calls["accepted"].append((order_id, sorted(line_ids))),
+def accepted_by_payment(order) -> list[int]:
+    """The order's lines under contract because payment was taken for them (O3), as orders record it."""
+    return list(
+        order.lines.filter(accepted_via="payment", paid_at__isnull=False).order_by("pk").values_list("pk", flat=True)
     )
-    monkeypatch.setattr(
-        orders_link,
-        "lines_unaccept",
-        lambda *, order_id, line_ids, actor: calls["unaccepted"].append((order_id, sorted(line_ids))),
-    )
-    return calls
 
 
 TEST_CARD = "4242424242424242"

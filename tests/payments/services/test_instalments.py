@@ -18,6 +18,7 @@ from payments.services.instalments import (
     instalments_mark_missed,
     instalments_remind,
 )
+from tests.payments.conftest import accepted_by_payment
 from tests.payments.factories import order_with_lines
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +89,16 @@ def test_m5_a_missed_instalment_puts_the_plan_in_arrears_until_paid(plan):
         assert instalment_arrears_pence(plan=plan) == 0
 
 
-def test_m5_the_last_instalment_completes_the_plan_so_title_can_pass(plan, commit, acceptance):
+def test_m5_the_last_instalment_completes_the_plan_so_title_can_pass(plan, commit):
     with commit():
         for instalment in plan.instalments.order_by("number"):
             instalment_pay(instalment_id=instalment.pk, reference=f"SO-{instalment.number}", actor=Actor.system())
     plan.refresh_from_db()
     assert plan.status == InstalmentPlan.Status.COMPLETED and plan.paid_in_full_at is not None
     assert LedgerEntry.objects.filter(kind="instalment").count() == 3
-    assert len(acceptance["accepted"]) == 1  # the first payment made the lines contracts
+    lines = plan.order.lines.order_by("pk")
+    assert accepted_by_payment(plan.order) == [line.pk for line in lines]  # the first payment made them contracts
+    assert {line.accepted_at for line in lines} == {plan.instalments.get(number=1).paid_at}
 
 
 def test_m5_months_are_added_keeping_the_day_or_the_months_last(db):
