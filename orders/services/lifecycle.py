@@ -6,12 +6,14 @@ from django.db import transaction
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from orders import errors, events, hooks
 from orders.models import Order, OrderLine
 from orders.services._common import lock_lines, lock_order, require_live, require_open, tell_customer, withdraw_lines
 
 
+@retry_on_conflict
 def order_decline(*, order_id: int, reason: str, actor: Actor) -> Order:
     """O4: staff decline an offer before any line is accepted; stock returns, holds are released."""
     if not reason.strip():
@@ -37,6 +39,7 @@ def order_decline(*, order_id: int, reason: str, actor: Actor) -> Order:
     return order
 
 
+@retry_on_conflict
 def order_lines_cancel(*, order_id: int, line_ids: list[int], actor: Actor) -> Order:
     """The customer withdraws lines of their offer before a contract forms (O3); stock returns."""
     with transaction.atomic(durable=True):
@@ -48,6 +51,7 @@ def order_lines_cancel(*, order_id: int, line_ids: list[int], actor: Actor) -> O
     return order
 
 
+@retry_on_conflict
 def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | None = None) -> list[OrderLine]:
     """O5: the warehouse sets stock aside for lines; only then may payments charge a card for them."""
     with transaction.atomic(durable=True):

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.background import enqueue_on_commit
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from payments import errors
@@ -199,14 +200,14 @@ def lines_to_charge_before_despatch(
     return sorted(waiting, key=lambda line: line.pk)
 
 
+@retry_on_conflict
 def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -> CardOperation:
     """Staff capture lines from the live hold by hand (M4): refused once the hold has ended."""
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().get(pk=order_id)
-        authorisation = Authorisation.objects.select_for_update().get(order_payment__order=order)
-        order_payment = authorisation.order_payment
+        order, order_payment, authorisation = payment_rows_lock(order_id)
         if (
-            authorisation.status != Authorisation.Status.AUTHORISED
+            authorisation is None
+            or authorisation.status != Authorisation.Status.AUTHORISED
             or deadline_passed(authorisation)
             or _capture_under_way(order_payment)
         ):
@@ -220,10 +221,26 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
             raise RuleViolation(
                 errors.AUTHORISATION_NOT_CAPTURABLE, "Those lines are not on the order or already paid."
             )
+        lines_assert_allocated(lines)
         amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
         if amount > authorisation.amount_pence:
             raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
         return _take(order, lines, actor=actor, may_charge=False)
+
+
+def lines_assert_allocated(lines: list[OrderLine]) -> None:
+    """O5 (T&C 7.4(a)): no card is captured or charged for a line before stock is allocated to it.
+
+    Staff capture and the charge before despatch pass through here; the other takes (at
+    allocation for phone and postal orders, on despatch) come after allocation by their nature (M4).
+    """
+    unallocated = [line.pk for line in lines if line.allocated_at is None]
+    if unallocated:
+        raise RuleViolation(
+            errors.NOT_ALLOCATED,
+            f"Line(s) {', '.join(map(str, unallocated))} have no stock allocated yet: "
+            "a card is not charged for a line before its stock is allocated (O5).",
+        )
 
 
 def deadline_passed(authorisation: Authorisation) -> bool:

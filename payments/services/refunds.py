@@ -7,11 +7,12 @@ from django.db.models import Sum
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from notifications.services import message_queue
-from orders.models import Order
 from payments import errors
+from payments.locks import order_lock
 from payments.models import CardOperation, LedgerEntry, OrderPayment, Refund
 from payments.selectors import order_money
 from payments.services.ledger import ledger_record
@@ -19,6 +20,7 @@ from payments.services.ledger import ledger_record
 _NATURAL_MEANS = {"card": Refund.Means.CARD}
 
 
+@retry_on_conflict
 def refund_grant(
     *,
     order_id: int,
@@ -50,11 +52,13 @@ def refund_for_request(*, order_id, amount_pence, request_id, purpose=Refund.Pur
 
 def _refund_grant(*, order_id, amount_pence, request_id, actor, means, reason) -> Refund:
     with transaction.atomic(durable=True):
+        # One refund at a time per order, so two cannot both fit under what is refundable; the
+        # request id is looked up once the lock is ours, so a copy that waited for it finds the
+        # refund the first one made rather than a refundable sum that refund has used up (M8).
+        order = order_lock(order_id)
         existing = refund_for_request(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
         if existing:
             return existing
-        # One refund at a time per order, so two cannot both fit under what is refundable.
-        order = Order.objects.select_for_update().get(pk=order_id)
         order_payment = OrderPayment.objects.get(order=order)
         refundable = order_money(order_id=order.pk)["refundable_pence"]
         if amount_pence <= 0 or amount_pence > refundable:
