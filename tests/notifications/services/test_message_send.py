@@ -65,15 +65,57 @@ def test_n4_a_failed_send_is_kept_pending_for_a_retry_then_gives_up(settings, mo
         raise ConnectionError("smtp down")
 
     monkeypatch.setattr(services, "send_mail", refuse)
-    with pytest.raises(services.MessageDeliveryFailed):
-        services.message_send(message_id=message.pk)
+    with time_machine.travel(SENT_AT, tick=False):
+        with pytest.raises(services.MessageDeliveryFailed):
+            services.message_send(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.PENDING, 1)
     assert "smtp down" in message.last_error
 
-    services.message_send(message_id=message.pk)
+    with time_machine.travel(SENT_AT + dt.timedelta(seconds=30), tick=False):
+        services.message_send(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.FAILED, 2)
+
+
+def test_n4_the_sweep_waits_out_a_failed_messages_backoff(monkeypatch):
+    from notifications.tasks import outbox_send_pending
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    with time_machine.travel(SENT_AT, tick=False):
+        message = Message.objects.create(channel="email", kind="k", recipient="a@b.c", body="b", dedupe_key="k2")
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with time_machine.travel(SENT_AT + dt.timedelta(minutes=2), tick=False):
+        assert outbox_send_pending() == 1  # first try fails: retried 30 s later, then 1 min, 2 min…
+    for minutes, queued in [(2.25, 0), (2.5, 1), (2.75, 0), (3.25, 0), (3.5, 1)]:
+        with time_machine.travel(SENT_AT + dt.timedelta(minutes=minutes), tick=False):
+            assert outbox_send_pending() == queued, minutes
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.PENDING, 3)
+
+
+def test_n4_a_message_whose_enqueue_fails_still_commits_and_is_swept_later(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from notifications.tasks import message_send, outbox_send_pending
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(message_send, "delay", broker_down)
+    with time_machine.travel(SENT_AT, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = _queue(dedupe_key="broker-down")
+    assert Message.objects.get(pk=message.pk).status == Message.Status.PENDING
+    assert "the sweep will find it" in caplog.text
+    monkeypatch.undo()
+    with time_machine.travel(SENT_AT + dt.timedelta(minutes=2), tick=False):
+        assert outbox_send_pending() == 1
+    assert Message.objects.get(pk=message.pk).status == Message.Status.SENT
 
 
 def test_n4_a_message_caught_mid_send_is_not_sent_again():
