@@ -160,6 +160,34 @@ def refund_card_part_paid(*, operation: CardOperation) -> None:
         _refund_paid(refund)
 
 
+@retry_on_conflict
+def refund_card_failed(*, operation: CardOperation, actor: Actor) -> Refund:
+    """Stripe confirmed it could not pay a card refund (refund.failed): the ledger takes the money
+    back in and the refund goes back to finance's queue, to pay another way (M8)."""
+    with transaction.atomic(durable=True):
+        order_lock(operation.order_payment.order_id)  # the order first (payments.locks)
+        operation = CardOperation.objects.select_for_update().get(pk=operation.pk)
+        refund = Refund.objects.select_for_update().get(pk=operation.refund_id)
+        if operation.status != CardOperation.Status.SUCCEEDED:
+            return refund
+        operation.status = CardOperation.Status.FAILED
+        operation.last_error = "Stripe could not pay this refund"
+        operation.save(update_fields=["status", "last_error"])
+        ledger_record(
+            order_id=refund.order_id,
+            kind=LedgerEntry.Kind.REFUND_FAILED,
+            amount_pence=operation.amount_pence,
+            method="card",
+            external_id=operation.stripe_object_id,
+            payment_intent_id=operation.payment_intent_id,
+            reference=f"refund {refund.pk} failed at Stripe",
+            actor=actor,
+        )
+        refund.status = Refund.Status.FAILED
+        refund.save(update_fields=["status"])
+        return refund
+
+
 def refund_payout_mark_paid(*, refund_id: int, bank_reference: str, actor: Actor) -> Refund:
     """Finance paid a payout (or other-means) refund, or a reimbursement, and says so with the bank's reference."""
     with transaction.atomic(durable=True):
