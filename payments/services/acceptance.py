@@ -12,11 +12,14 @@ def _live_line_ids(order) -> list[int]:
     return list(order.lines.filter(withdrawn_at__isnull=True).order_by("pk").values_list("pk", flat=True))
 
 
-def lines_accept(*, order, actor) -> None:
-    """The order is paid: its live lines become contracts (withdrawn ones are not part of it)."""
+def lines_accept(*, order, funds_cleared: bool, actor) -> None:
+    """The order's live lines are paid for (withdrawn ones are not part of it): each becomes a
+    contract; `funds_cleared`: every penny of them in cleared funds (O10)."""
     line_ids = _live_line_ids(order)
     if line_ids:
-        orders_link.lines_accept(order_id=order.pk, line_ids=line_ids, accepted_at=clock.now(), actor=actor)
+        orders_link.lines_accept(
+            order_id=order.pk, line_ids=line_ids, accepted_at=clock.now(), funds_cleared=funds_cleared, actor=actor
+        )
 
 
 def lines_unaccept(*, order, actor) -> None:

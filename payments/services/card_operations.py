@@ -386,7 +386,11 @@ def _money_in(operation: CardOperation, kind: str) -> None:
     live = sorted(set(operation.line_ids) - withdrawn)
     if live:
         orders_link.lines_accept(
-            order_id=order_payment.order_id, line_ids=live, accepted_at=clock.now(), actor=_system()
+            order_id=order_payment.order_id,
+            line_ids=live,
+            accepted_at=clock.now(),
+            funds_cleared=True,  # a card payment taken is cleared funds for the lines it paid (O10)
+            actor=_system(),
         )
     if withdrawn:
         order = order_payment.order

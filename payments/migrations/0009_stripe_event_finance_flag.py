@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0005_alter_historicalorderline_withdrawn_because_and_more'),
-        ('payments', '0007_card_operation_cancelled_status'),
+        ('payments', '0008_card_operation_cancelled_status'),
     ]
 
     operations = [

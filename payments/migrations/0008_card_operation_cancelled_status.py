@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0006_refund_purpose_reimbursement'),
+        ('payments', '0007_instalment_plan_reminders_by_preference'),
     ]
 
     operations = [
