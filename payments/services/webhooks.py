@@ -3,6 +3,7 @@ processing looks at our own state, so a replay or an out-of-order event changes 
 """
 
 import json
+import logging
 
 import stripe
 from django.conf import settings
@@ -17,6 +18,7 @@ from payments.models import Authorisation, CardOperation, StripeEvent
 from payments.services.card import authorisation_lapse, deadline_passed
 from payments.services.refunds import refund_card_failed
 
+logger = logging.getLogger(__name__)
 
 def stripe_event_receive(*, payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
     """Verify the signature and store the event once; the worker processes it after commit."""
@@ -45,7 +47,10 @@ def stripe_events_process_due(*, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     for event_pk in due:
-        stripe_event_process(event_pk=event_pk)
+        try:
+            stripe_event_process(event_pk=event_pk)
+        except Exception:  # one event Stripe cannot be asked about now must not stop the others
+            logger.exception("Stripe event %s not processed; the next sweep tries again", event_pk)
     return len(due)
 
 
@@ -92,11 +97,11 @@ def _order_of_intent(payment_intent_id: str) -> int | None:
 
 def _hold_ended(payment_intent_id: str) -> tuple[str, int | None, str]:
     """M3: a hold is recorded lapsed only when Stripe's PaymentIntent can no longer be captured."""
-    order_id = _order_of_intent(payment_intent_id)
-    if order_id is None:
+    authorisation = Authorisation.objects.filter(payment_intent_id=payment_intent_id).first()
+    if authorisation is None or not payment_intent_id:
         return "no hold of ours: nothing to do", None, ""
+    order_id = _order_of_intent(payment_intent_id)
     intent = gateway.payment_intent_retrieve(payment_intent_id)
-    authorisation = Authorisation.objects.get(payment_intent_id=payment_intent_id)
     if intent.status == "requires_capture" and not deadline_passed(authorisation):
         return (
             "contradicted by Stripe: the hold is still capturable",
