@@ -15,7 +15,9 @@ does not need, so two of them can never wait on each other (a deadlock):
 5. its `CardOperation`s, in primary-key order;
 6. its `Refund`s.
 
-Several orders at once (a sweep) are locked in primary-key order. A deadlock or a
+Several orders at once (a sweep) are locked in primary-key order. A transaction that locks one
+row and nothing else (the worker claiming a card operation before calling Stripe) cannot be
+part of a deadlock and needs no order lock. A deadlock or a
 serialisation failure that still happens is retried (`mint_shop.db.retry_on_conflict`).
 """
 

@@ -19,7 +19,7 @@ from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from payments import errors
 from payments.amounts import line_amount_pence, order_charges_pence, order_total_pence
-from payments.locks import orders_lock, payment_rows_lock
+from payments.locks import order_lock, orders_lock, payment_rows_lock
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
 
@@ -399,6 +399,7 @@ def order_payment_hold_resolve(
 ) -> OrderPayment:
     """Staff settle a held payment: despatch on invoice, or charge a (new) saved card again."""
     with transaction.atomic(durable=True):
+        order_lock(order_id)  # payments.locks
         order_payment = (
             OrderPayment.objects.select_for_update(of=("self",)).select_related("order").get(order_id=order_id)
         )

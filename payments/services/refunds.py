@@ -191,6 +191,7 @@ def refund_card_failed(*, operation: CardOperation, actor: Actor) -> Refund:
 def refund_payout_mark_paid(*, refund_id: int, bank_reference: str, actor: Actor) -> Refund:
     """Finance paid a payout (or other-means) refund, or a reimbursement, and says so with the bank's reference."""
     with transaction.atomic(durable=True):
+        order_lock(Refund.objects.values_list("order_id", flat=True).get(pk=refund_id))  # payments.locks
         refund = Refund.objects.select_for_update(of=("self",)).select_related("order__payment").get(pk=refund_id)
         if refund.means == Refund.Means.CARD or refund.status != Refund.Status.PENDING:
             raise RuleViolation(
