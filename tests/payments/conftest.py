@@ -8,6 +8,7 @@ import pytest
 
 from mint_shop.actors import Actor
 from orders import hooks
+from orders.services import order_lines_allocate
 from payments import gateway
 from payments.services.despatch_charge import card_charge_for_despatch
 
@@ -78,6 +79,8 @@ def charge(commit):
     """Charge the saved card for lines no live hold covers, as the warehouse does before despatch (M3, M4)."""
 
     def run(order, lines):
+        line_ids = [line.pk for line in lines]
+        order_lines_allocate(order_id=order.pk, line_ids=line_ids, actor=Actor.system())  # O5: stock first
         with commit():
             return card_charge_for_despatch(
                 order_id=order.pk, line_ids=[line.pk for line in lines], actor=Actor.system()
