@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0007_instalment_plan_reminders_by_preference'),
+        ('payments', '0008_ledger_discount_card_fingerprint'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0005_alter_historicalorderline_withdrawn_because_and_more'),
-        ('payments', '0008_card_operation_cancelled_status'),
+        ('payments', '0009_card_operation_cancelled_status'),
     ]
 
     operations = [
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='ledgerentry',
             name='kind',
-            field=models.CharField(choices=[('authorisation', 'Authorisation'), ('release', 'Release'), ('lapse', 'Lapse'), ('capture', 'Capture'), ('charge', 'Charge'), ('refund', 'Refund'), ('cheque_cleared', 'Cheque Cleared'), ('cheque_bounced', 'Cheque Bounced'), ('transfer', 'Transfer'), ('instalment', 'Instalment'), ('finance_settlement', 'Finance Settlement'), ('reimbursement', 'Reimbursement'), ('refund_failed', 'Refund Failed')], max_length=24),
+            field=models.CharField(choices=[('authorisation', 'Authorisation'), ('release', 'Release'), ('lapse', 'Lapse'), ('capture', 'Capture'), ('charge', 'Charge'), ('refund', 'Refund'), ('cheque_cleared', 'Cheque Cleared'), ('cheque_bounced', 'Cheque Bounced'), ('transfer', 'Transfer'), ('instalment', 'Instalment'), ('finance_settlement', 'Finance Settlement'), ('reimbursement', 'Reimbursement'), ('refund_failed', 'Refund Failed'), ('discount', 'Discount')], max_length=24),
         ),
         migrations.RunPython(roles_sync, migrations.RunPython.noop),  # finance sees the flagged events
     ]
