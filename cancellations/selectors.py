@@ -28,6 +28,15 @@ def cancellation_get_for_staff(*, cancellation_id: int) -> Cancellation:
     return _shaped(Cancellation.objects.all()).get(pk=cancellation_id)
 
 
+def cancellations_owing_unasked() -> QuerySet:
+    """Refunds (or return postage) owed that payments has not been asked for yet (M8, R3)."""
+    return Cancellation.objects.filter(
+        Q(refund__isnull=True, refund_pence__gt=F("return_postage_pence"))
+        | Q(reimbursement__isnull=True, return_postage_pence__gt=0),
+        refund_due_from__isnull=False,
+    ).order_by("pk")
+
+
 def refund_queue() -> QuerySet:
     """R5: refunds owed and not yet paid, by legal deadline (finance works it from the top); the
     return postage we reimburse (R3) is owed by the same deadline, so it keeps a cancellation here."""

@@ -43,6 +43,10 @@ app.conf.beat_schedule = {
         "task": "payments.tasks.card_operations_retry_due",
         "schedule": 60.0,
     },
+    "payments-stripe-events-process-due": {
+        "task": "payments.tasks.stripe_events_process_due",
+        "schedule": 60.0,
+    },
     "payments-authorisations-end-due": {
         "task": "payments.tasks.authorisations_end_due",
         "schedule": 3600.0,  # hourly, so a hold is never captured long after Stripe's deadline
@@ -56,6 +60,10 @@ app.conf.beat_schedule = {
     "cancellations-refund-deadlines-flag": {  # R5: refunds due within 3 days or overdue
         "task": "cancellations.tasks.refund_deadlines_flag",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "cancellations-refunds-grant-due": {  # M8: refunds owed whose grant was never started
+        "task": "cancellations.tasks.cancellation_refunds_grant_due",
+        "schedule": 300.0,
     },
     "cancellations-source-of-funds-cancel": {  # C5: declined or overdue requests cancel and refund
         "task": "cancellations.tasks.source_of_funds_orders_cancel",

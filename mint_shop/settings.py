@@ -81,8 +81,18 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The web server, worker and beat share one file: wait for a lock rather than fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server, worker and beat share one file. Write-ahead logging lets readers go on
+    # while one writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # transaction that read first never finds, on its first write, that another wrote
+    # meanwhile ("database is locked" at once, which no timeout cures); the busy timeout
+    # makes a second writer wait its turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -172,6 +182,9 @@ SMS_PROVIDER = env.str("SMS_PROVIDER", default="notifications.channels.sms.LogSm
 MINT_EMAIL_DEEMED_SERVED_HOURS = env.int("MINT_EMAIL_DEEMED_SERVED_HOURS", default=24)  # N3
 MINT_LETTER_DEEMED_SERVED_DAYS = env.int("MINT_LETTER_DEEMED_SERVED_DAYS", default=3)  # N3
 MINT_OUTBOX_MAX_ATTEMPTS = env.int("MINT_OUTBOX_MAX_ATTEMPTS", default=5)  # N4
+MINT_OUTBOX_RETRY_MAX_SECONDS = env.int("MINT_OUTBOX_RETRY_MAX_SECONDS", default=3600)  # N4: backoff cap
+# Work written for later and never started (its enqueue lost) is picked up by the sweeps after this.
+MINT_SWEEP_GRACE_SECONDS = env.int("MINT_SWEEP_GRACE_SECONDS", default=60)
 
 # customers and consents (C, D)
 PHONENUMBER_DEFAULT_REGION = "GB"  # a number keyed without +44 is a UK one; stored E.164 (C8)

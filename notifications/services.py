@@ -12,6 +12,7 @@ from django.db import transaction
 from consents.selectors import marketing_consent_allows
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.background import enqueue_on_commit
 from mint_shop.errors import RuleViolation
 from notifications import errors
 from notifications.channels.sms import sms_provider
@@ -55,8 +56,13 @@ def message_queue(
         },
     )
     if created:
-        transaction.on_commit(lambda: message_send_task.delay(message.pk))
+        enqueue_on_commit(message_send_task, message.pk)
     return message
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Backoff after a failed send: 30 s, 1 min, 2 min, … up to MINT_OUTBOX_RETRY_MAX_SECONDS."""
+    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), settings.MINT_OUTBOX_RETRY_MAX_SECONDS))
 
 
 def _deemed_served(channel: str, moment: dt.datetime) -> dt.datetime | None:
@@ -74,6 +80,8 @@ def _claim_for_sending(message_id: int) -> Message | None:
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Message.Status.PENDING:
             return None  # already sent, sending, queued or refused: never twice
+        if message.next_attempt_at and message.next_attempt_at > clock.now():
+            return None  # failed lately: its backoff has not run out
         if message.purpose == Message.Purpose.MARKETING and not marketing_consent_allows(
             customer=message.customer, channel=message.channel
         ):
@@ -114,7 +122,8 @@ def message_send(*, message_id: int) -> Message:
         gave_up = message.attempts >= settings.MINT_OUTBOX_MAX_ATTEMPTS
         message.status = Message.Status.FAILED if gave_up else Message.Status.PENDING
         message.last_error = f"{type(exc).__name__}: {exc}"
-        message.save(update_fields=["status", "last_error"])
+        message.next_attempt_at = None if gave_up else clock.now() + retry_delay(message.attempts)
+        message.save(update_fields=["status", "last_error", "next_attempt_at"])
         logger.warning("message %s attempt %s failed: %s", message.pk, message.attempts, exc)
         if gave_up:
             return message
@@ -124,7 +133,8 @@ def message_send(*, message_id: int) -> Message:
     message.sent_at = sent_at
     message.deemed_served_at = _deemed_served(message.channel, sent_at)
     message.last_error = ""
-    message.save(update_fields=["status", "sent_at", "deemed_served_at", "last_error"])
+    message.next_attempt_at = None
+    message.save(update_fields=["status", "sent_at", "deemed_served_at", "last_error", "next_attempt_at"])
     return message
 
 

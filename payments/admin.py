@@ -187,5 +187,5 @@ class CardOperationAdmin(ReadOnlyAdmin):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "event_id", "type", "processed_at", "outcome"]
-    list_filter = ["type"]
+    list_display = ["received_at", "event_id", "type", "processed_at", "outcome", "order", "finance_flag"]
+    list_filter = ["type", ("finance_flag", admin.EmptyFieldListFilter)]

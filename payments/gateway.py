@@ -116,6 +116,10 @@ def refund_create(*, payment_intent_id: str, amount_pence: int, metadata: dict, 
     )
 
 
+def refund_retrieve(refund_id: str):
+    return stripe_client().v1.refunds.retrieve(refund_id)
+
+
 def refund_find(*, payment_intent_id: str, metadata_key: str, value: str):
     refunds = stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100})
     for refund in refunds.auto_paging_iter():

@@ -26,6 +26,7 @@ class LedgerEntry(models.Model):
         INSTALMENT = "instalment"
         FINANCE_SETTLEMENT = "finance_settlement"
         REIMBURSEMENT = "reimbursement"
+        REFUND_FAILED = "refund_failed"  # a card refund Stripe could not pay: the money is ours again
         DISCOUNT = "discount"  # X1–X3: a promo code or referral reward given; no money moved
 
     class Direction(models.TextChoices):
@@ -164,6 +165,7 @@ class CardOperation(models.Model):
         PENDING = "pending", "To send"
         SUCCEEDED = "succeeded", "Done"
         FAILED = "failed", "Refused"
+        CANCELLED = "cancelled", "Not made: its lines were withdrawn first (O4)"
 
     order_payment = models.ForeignKey(OrderPayment, on_delete=models.PROTECT, related_name="card_operations")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -389,6 +391,9 @@ class StripeEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
+    # For finance: an event Stripe contradicted (changing nothing), a dispute, a failed refund.
+    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    finance_flag = models.CharField(max_length=300, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"

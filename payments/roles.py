@@ -13,6 +13,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.grant_refund",
         "payments.view_refund",
         "payments.view_statementline",
+        "payments.view_stripeevent",  # M10: events Stripe contradicted, disputes, failed refunds
         "payments.view_orderpayment",
         "payments.resolve_held_payment",
         "payments.capture_payment",

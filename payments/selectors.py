@@ -16,6 +16,7 @@ from payments.models import (
     OrderPayment,
     Refund,
     StatementLine,
+    StripeEvent,
 )
 
 _HOLD_ENDS = (LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.LAPSE, LedgerEntry.Kind.CAPTURE)
@@ -78,12 +79,19 @@ def order_payments_held():
 
 
 def refunds_due():
-    """Payout refunds and reimbursements finance still has to pay, oldest first."""
+    """Payout refunds and reimbursements finance still has to pay, and card refunds Stripe
+    failed to pay (back with finance to pay another way), oldest first."""
     return (
-        Refund.objects.filter(status=Refund.Status.PENDING)
-        .exclude(means=Refund.Means.CARD)
+        Refund.objects.filter(
+            Q(status=Refund.Status.PENDING) & ~Q(means=Refund.Means.CARD) | Q(status=Refund.Status.FAILED)
+        )
         .order_by("created_at", "pk")
     )
+
+
+def stripe_events_flagged():
+    """Stripe events finance must look at (M10): contradicted by Stripe, disputes, failed refunds."""
+    return StripeEvent.objects.exclude(finance_flag="").select_related("order").order_by("-received_at", "-pk")
 
 
 def order_payments_for_customer(*, customer):

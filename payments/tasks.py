@@ -39,6 +39,12 @@ def stripe_event_process(event_pk: int) -> str:
 
 
 @shared_task
+def stripe_events_process_due() -> int:
+    """Every minute: stored Stripe events whose processing was never started (M10)."""
+    return webhooks.stripe_events_process_due()
+
+
+@shared_task
 def instalments_daily() -> dict:
     """M5: reminders before due dates, then missed instalments and arrears."""
     actor = Actor.system()

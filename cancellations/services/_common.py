@@ -4,7 +4,6 @@ import datetime as dt
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Sum
 
 from cancellations.eligibility import LineRight, refund_pieces
@@ -12,6 +11,7 @@ from cancellations.models import Cancellation, CancellationLine, FaultClaim, Goo
 from cancellations.notices import Notice
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.background import enqueue_on_commit
 from mint_shop.money import format_pence
 from orders.models import Order, OrderLine
 from orders.services import order_lines_end_by_cancellation, tell_customer
@@ -159,5 +159,4 @@ def refund_fall_due(cancellation: Cancellation, *, on: dt.date, legal_from: dt.d
     )
     cancellation.save(update_fields=["refund_due_from", "legal_deadline", "terms_deadline"])
     if cancellation.refund_pence:
-        pk = cancellation.pk
-        transaction.on_commit(lambda: cancellation_refund_grant.delay(pk))
+        enqueue_on_commit(cancellation_refund_grant, cancellation.pk)

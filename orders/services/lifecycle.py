@@ -7,6 +7,7 @@ from simple_history.utils import bulk_update_with_history
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from orders import errors, events, hooks
 from orders.models import Order, OrderLine
@@ -14,6 +15,7 @@ from orders.services._common import lock_lines, lock_order, require_live, requir
 from orders.services.title import title_pass_due
 
 
+@retry_on_conflict
 def order_decline(*, order_id: int, reason: str, actor: Actor) -> Order:
     """O4: staff decline an offer before any line is accepted; stock returns, holds are released."""
     if not reason.strip():
@@ -39,6 +41,7 @@ def order_decline(*, order_id: int, reason: str, actor: Actor) -> Order:
     return order
 
 
+@retry_on_conflict
 def order_lines_cancel(*, order_id: int, line_ids: list[int], actor: Actor) -> Order:
     """The customer withdraws lines of their offer before a contract forms (O3); stock returns."""
     with transaction.atomic(durable=True):
@@ -50,6 +53,7 @@ def order_lines_cancel(*, order_id: int, line_ids: list[int], actor: Actor) -> O
     return order
 
 
+@retry_on_conflict
 def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | None = None) -> list[OrderLine]:
     """O5: the warehouse sets stock aside for lines; only then may payments charge a card for them."""
     with transaction.atomic(durable=True):
@@ -81,9 +85,10 @@ def order_lines_accept_by_payment(
     A line despatched earlier keeps its despatch acceptance (the earlier of the two); it is
     marked paid. `funds_cleared` says the lines are now paid in full in cleared funds, which
     title waits for (O10): not for a banked cheque or the first of several instalments.
-    Calling it again for paid lines changes nothing but that.
+    Calling it again for paid lines changes nothing but that. Runs inside the payments
+    transaction that records the money, so the money and the contract are one commit.
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic(savepoint=False):
         order = lock_order(order_id)
         lines = lock_lines(order, line_ids)
         require_live(lines)
@@ -115,9 +120,10 @@ def order_lines_accept_by_payment(
 def order_lines_unaccept_by_payment(*, order_id: int, line_ids: list[int], actor: Actor) -> list[OrderLine]:
     """Payments took the money back (a bounced cheque): the lines are unpaid again.
 
-    A line that has been despatched stays under contract, now by its despatch (O3).
+    A line that has been despatched stays under contract, now by its despatch (O3). Runs inside
+    the payments transaction that records the money going back.
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic(savepoint=False):
         order = lock_order(order_id)
         lines = lock_lines(order, line_ids)
         paid = [line for line in lines if line.paid_at is not None]

@@ -11,6 +11,7 @@ from payments.models import (
     OrderPayment,
     Refund,
     StatementLine,
+    StripeEvent,
 )
 from payments.selectors import instalment_arrears_pence
 
@@ -86,6 +87,12 @@ class RefundRequestSerializer(serializers.Serializer):
     request_id = serializers.CharField(max_length=100)
     means = serializers.ChoiceField(choices=Refund.Means.choices, required=False, default="")
     reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class FlaggedStripeEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StripeEvent
+        fields = ["id", "event_id", "type", "received_at", "processed_at", "outcome", "order", "finance_flag"]
 
 
 class RefundSerializer(serializers.ModelSerializer):

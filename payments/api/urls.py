@@ -18,6 +18,7 @@ urlpatterns = [
         views.StaffHoldResolveView.as_view(),
         name="staff-hold-resolve",
     ),
+    path("staff/stripe-events/flagged/", views.StaffFlaggedStripeEventListView.as_view(), name="staff-stripe-flagged"),
     path("staff/refunds/", views.StaffRefundCreateView.as_view(), name="staff-refund-create"),
     path("staff/refunds/due/", views.StaffRefundsDueView.as_view(), name="staff-refunds-due"),
     path("staff/refunds/<int:pk>/paid/", views.StaffRefundPaidView.as_view(), name="staff-refund-paid"),

@@ -132,6 +132,17 @@ class StaffRefundCreateView(APIView):
         return Response(s.RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 
+class StaffFlaggedStripeEventListView(generics.ListAPIView):
+    """Stripe events finance must look at (M10): contradicted by Stripe, disputes, failed refunds."""
+
+    serializer_class = s.FlaggedStripeEventSerializer
+    permission_classes = [HasStaffPermissions]
+    required_permissions = ("payments.view_stripeevent",)
+
+    def get_queryset(self):
+        return selectors.stripe_events_flagged()
+
+
 class StaffRefundsDueView(generics.ListAPIView):
     """Payout refunds finance still has to pay."""
 

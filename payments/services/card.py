@@ -6,7 +6,6 @@ after it commits, outside any transaction, by `payments.services.card_operations
 """
 
 import datetime as dt
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -14,10 +13,13 @@ from django.db.models import Sum
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.background import enqueue_on_commit
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from payments import errors
 from payments.amounts import line_amount_pence, order_charges_pence, order_total_pence
+from payments.locks import order_lock, orders_lock, payment_rows_lock
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
 
@@ -70,14 +72,10 @@ def operation_open(
     if line_ids:
         PaidLine.objects.bulk_create([PaidLine(line_id=line_id, operation=operation) for line_id in line_ids])
     if later:
-        transaction.on_commit(partial(_perform_later, operation.pk))
+        from payments.tasks import card_operation_perform as task
+
+        enqueue_on_commit(task, operation.pk)
     return operation
-
-
-def _perform_later(operation_id: int) -> None:
-    from payments.tasks import card_operation_perform as task
-
-    task.delay(operation_id)
 
 
 # --- Taking money for lines: capture, or charge the saved card (M4, M3) -------------------
@@ -205,14 +203,14 @@ def lines_to_charge_before_despatch(
     return sorted(waiting, key=lambda line: line.pk)
 
 
+@retry_on_conflict
 def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -> CardOperation:
     """Staff capture lines from the live hold by hand (M4): refused once the hold has ended."""
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().get(pk=order_id)
-        authorisation = Authorisation.objects.select_for_update().get(order_payment__order=order)
-        order_payment = authorisation.order_payment
+        order, order_payment, authorisation = payment_rows_lock(order_id)
         if (
-            authorisation.status != Authorisation.Status.AUTHORISED
+            authorisation is None
+            or authorisation.status != Authorisation.Status.AUTHORISED
             or deadline_passed(authorisation)
             or _capture_under_way(order_payment)
         ):
@@ -226,10 +224,26 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
             raise RuleViolation(
                 errors.AUTHORISATION_NOT_CAPTURABLE, "Those lines are not on the order or already paid."
             )
+        lines_assert_allocated(lines)
         amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
         if amount > authorisation.amount_pence:
             raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
         return _take(order, lines, actor=actor, may_charge=False)
+
+
+def lines_assert_allocated(lines: list[OrderLine]) -> None:
+    """O5 (T&C 7.4(a)): no card is captured or charged for a line before stock is allocated to it.
+
+    Staff capture and the charge before despatch pass through here; the other takes (at
+    allocation for phone and postal orders, on despatch) come after allocation by their nature (M4).
+    """
+    unallocated = [line.pk for line in lines if line.allocated_at is None]
+    if unallocated:
+        raise RuleViolation(
+            errors.NOT_ALLOCATED,
+            f"Line(s) {', '.join(map(str, unallocated))} have no stock allocated yet: "
+            "a card is not charged for a line before its stock is allocated (O5).",
+        )
 
 
 def deadline_passed(authorisation: Authorisation) -> bool:
@@ -267,18 +281,49 @@ def card_assert_lines_payable(*, order: Order, lines: list[OrderLine]) -> None:
 
 
 def card_lines_withdrawn(*, order: Order, lines: list[OrderLine], actor: Actor) -> None:
-    """O4: when nothing of the order is left to pay for, release the hold.
+    """O4: a withdrawal wins over any money operation not yet made for its lines, and when
+    nothing of the order is left to pay for, the hold is released.
 
-    A part withdrawal needs no call: the single capture takes only what is despatched and
-    Stripe releases the rest.
+    A capture or charge for these lines not yet sent to Stripe is cancelled (and made again
+    for the order's other lines it covered); one already on its way is refunded for them by the
+    worker when it records Stripe's answer. A part withdrawal needs no call: the single
+    capture takes only what is despatched and Stripe releases the rest.
     """
     order_payment = OrderPayment.objects.select_for_update().get(order=order)
     authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
     withdrawn = {line.pk for line in lines}
+    _unsent_takes_cancel(order=order, order_payment=order_payment, withdrawn=withdrawn, actor=actor)
     remaining = order.lines.exclude(pk__in=withdrawn).exclude(card_payment__isnull=False)
     nothing_left = order.status in (Order.Status.DECLINED, Order.Status.CANCELLED) or not remaining.exists()
     if nothing_left and authorisation.status in (Authorisation.Status.AUTHORISED, Authorisation.Status.PENDING):
         authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor, charge_on_despatch=False)
+
+
+def _unsent_takes_cancel(*, order: Order, order_payment: OrderPayment, withdrawn: set[int], actor: Actor) -> None:
+    unsent = CardOperation.objects.select_for_update().filter(
+        order_payment=order_payment,
+        status=CardOperation.Status.PENDING,
+        kind__in=[CardOperation.Kind.CAPTURE, CardOperation.Kind.CHARGE],
+        sent_at__isnull=True,  # claimed by the worker (perhaps at Stripe now): its answer decides
+    )
+    for operation in unsent.order_by("pk"):
+        if not withdrawn & set(operation.line_ids):
+            continue
+        PaidLine.objects.filter(operation=operation).delete()
+        operation.status = CardOperation.Status.CANCELLED
+        operation.finished_at = clock.now()
+        operation.next_attempt_at = None
+        operation.last_error = "its lines were withdrawn before it was made (O4)"
+        operation.save(update_fields=["status", "finished_at", "next_attempt_at", "last_error"])
+        kept = list(order.lines.filter(pk__in=operation.line_ids).exclude(pk__in=withdrawn).order_by("pk"))
+        if kept:
+            operation_open(
+                order_payment=order_payment,
+                kind=operation.kind,
+                amount_pence=amount_due_pence(order, kept),
+                line_ids=[line.pk for line in kept],
+                actor=actor,
+            )
 
 
 # --- Ending holds: release at day 10, lapse at Stripe's deadline (M3) --------------------
@@ -312,14 +357,16 @@ def authorisation_lapse(*, payment_intent_id: str, actor: Actor) -> bool:
 
     Safe in any order and any number of times: only a live hold changes.
     """
+    order_id = (
+        Authorisation.objects.filter(payment_intent_id=payment_intent_id)
+        .values_list("order_payment__order_id", flat=True)
+        .first()
+    )
+    if order_id is None or not payment_intent_id:
+        return False
     with transaction.atomic(durable=True):
-        authorisation = (
-            Authorisation.objects.select_for_update(of=("self",))
-            .select_related("order_payment")
-            .filter(payment_intent_id=payment_intent_id, status=Authorisation.Status.AUTHORISED)
-            .first()
-        )
-        if authorisation is None:
+        _, _, authorisation = payment_rows_lock(order_id)  # the order first (payments.locks)
+        if authorisation.status != Authorisation.Status.AUTHORISED:
             return False
         authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=actor)
         return True
@@ -328,10 +375,12 @@ def authorisation_lapse(*, payment_intent_id: str, actor: Actor) -> bool:
 def authorisations_lapse_overdue(*, actor: Actor) -> int:
     """Holds past Stripe's deadline with no webhook yet count as lapsed (M3)."""
     with transaction.atomic(durable=True):
+        due = Authorisation.objects.filter(status=Authorisation.Status.AUTHORISED, capture_before__lte=clock.now())
+        order_ids = orders_lock(due.values_list("order_payment__order_id", flat=True))  # orders first
         overdue = list(
-            Authorisation.objects.select_for_update(of=("self",))
+            due.select_for_update(of=("self",))
             .select_related("order_payment")
-            .filter(status=Authorisation.Status.AUTHORISED, capture_before__lte=clock.now())
+            .filter(order_payment__order_id__in=order_ids)
             .order_by("pk")
         )
         for authorisation in overdue:
@@ -353,6 +402,7 @@ def order_payment_hold_resolve(
 ) -> OrderPayment:
     """Staff settle a held payment: despatch on invoice, or charge a (new) saved card again."""
     with transaction.atomic(durable=True):
+        order_lock(order_id)  # payments.locks
         order_payment = (
             OrderPayment.objects.select_for_update(of=("self",)).select_related("order").get(order_id=order_id)
         )

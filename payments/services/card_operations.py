@@ -9,20 +9,25 @@ nothing is charged twice, even by a server that ignores idempotency keys.
 
 import datetime as dt
 import logging
-from functools import partial
 
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.background import sweep_grace
+from mint_shop.db import retry_on_conflict
 from notifications.services import message_queue
+from orders.models import OrderLine
 from payments import gateway, orders_link
+from payments.amounts import line_amount_pence
+from payments.locks import payment_rows_lock
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine, Refund, StripeCustomer
-from payments.services.card import CARD, authorisation_end, deadline_passed, operation_open
+from payments.services.card import CARD, amount_due_pence, authorisation_end, deadline_passed, operation_open
 from payments.services.ledger import ledger_record
-from payments.services.refunds import refund_card_part_paid
+from payments.services.refunds import refund_card_part_paid, refund_for_withdrawn_lines
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +52,18 @@ def card_operation_perform(*, operation_id: int) -> CardOperation:
     except gateway.RETRYABLE_ERRORS + (_NotYet,) as exc:
         return _retry_later(operation, exc)
     except stripe.StripeError as exc:
-        return _record_refused(operation, exc)
-    return _RECORD[operation.kind](operation, outcome)
+        return retry_on_conflict(_record_refused)(operation, exc)
+    return retry_on_conflict(_RECORD[operation.kind])(operation, outcome)
 
 
 def card_operations_retry_due(*, limit: int = 500) -> int:
-    """The retry sweep: every pending operation whose time has come."""
+    """The retry sweep: every pending operation whose time has come, and every one whose first
+    attempt was never started (its task lost with the broker) once the grace time has passed."""
     now = clock.now()
+    never_started = Q(next_attempt_at__isnull=True, created_at__lte=now - sweep_grace())
     due = list(
-        CardOperation.objects.filter(status=CardOperation.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
+        CardOperation.objects.filter(Q(next_attempt_at__lte=now) | never_started, status=CardOperation.Status.PENDING)
+        .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
     for operation_id in due:
@@ -138,7 +145,10 @@ def _act_capture(operation, first_attempt):
     if not authorisation.payment_intent_id:
         return None
     intent = gateway.payment_intent_retrieve(authorisation.payment_intent_id)
-    if intent.status == "requires_capture" and not deadline_passed(authorisation):
+    # A hold recorded released (a decline, O4) is never captured, even before Stripe has
+    # cancelled it; one an earlier attempt captured is recorded as it is.
+    live = authorisation.status == Authorisation.Status.AUTHORISED
+    if intent.status == "requires_capture" and live and not deadline_passed(authorisation):
         intent = gateway.payment_intent_capture(
             payment_intent_id=authorisation.payment_intent_id,
             amount_pence=operation.amount_pence,
@@ -186,14 +196,22 @@ _ACT = {
 # --- Recording what Stripe said -----------------------------------------------------------
 
 
-def _locked(operation: CardOperation):
-    """Re-read the operation under lock; None if another worker already recorded it."""
-    fresh = (
+def _locked(operation: CardOperation) -> CardOperation:
+    """Lock the operation's order and payment rows, then the operation, in the one order of
+    `payments.locks`, and re-read it: the caller records nothing unless it is still pending."""
+    payment_rows_lock(operation.order_payment.order_id)
+    return (
         CardOperation.objects.select_for_update(of=("self",))
         .select_related("order_payment__order__customer")
         .get(pk=operation.pk)
     )
-    return fresh if fresh.status == CardOperation.Status.PENDING else None
+
+
+def _withdrawn_line_ids(operation: CardOperation) -> set[int]:
+    """The operation's lines that left the order (declined, withdrawn) before it was recorded."""
+    return set(
+        OrderLine.objects.filter(pk__in=operation.line_ids, withdrawn_at__isnull=False).values_list("pk", flat=True)
+    )
 
 
 def _finish(operation: CardOperation, status: str, *, error: str = "", **fields) -> None:
@@ -214,7 +232,7 @@ def _record_authorise(operation: CardOperation, intent) -> CardOperation:
     charge = gateway.latest_charge(intent)
     fingerprint = gateway.card_fingerprint(intent) if intent.status == "requires_capture" else ""
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
         authorisation = Authorisation.objects.select_for_update().get(order_payment=operation.order_payment)
@@ -263,7 +281,7 @@ def _record_capture(operation: CardOperation, intent) -> CardOperation:
         return _capture_became_charge(operation, intent)
     charge = gateway.latest_charge(intent) or {}
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
         authorisation = Authorisation.objects.select_for_update().get(order_payment=operation.order_payment)
@@ -273,13 +291,14 @@ def _record_capture(operation: CardOperation, intent) -> CardOperation:
             payment_intent_id=intent.id,
             stripe_object_id=charge.get("id", ""),
         )
+        was_live = authorisation.status == Authorisation.Status.AUTHORISED
         authorisation.status = Authorisation.Status.CAPTURED
         authorisation.captured_pence = operation.amount_pence
         authorisation.ended_at = clock.now()
         authorisation.save(update_fields=["status", "captured_pence", "ended_at"])
         _money_in(operation, LedgerEntry.Kind.CAPTURE)
         rest = authorisation.amount_pence - operation.amount_pence
-        if rest:
+        if rest and was_live:  # a hold already recorded released or lapsed has no rest to release
             ledger_record(
                 order_id=operation.order_payment.order_id,
                 kind=LedgerEntry.Kind.RELEASE,
@@ -299,7 +318,7 @@ def _record_capture(operation: CardOperation, intent) -> CardOperation:
 def _capture_became_charge(operation: CardOperation, intent) -> CardOperation:
     """The hold ended before we could capture (lapsed at Stripe): charge the saved card instead."""
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
         authorisation = (
@@ -309,14 +328,21 @@ def _capture_became_charge(operation: CardOperation, intent) -> CardOperation:
         )
         if authorisation.status == Authorisation.Status.AUTHORISED:
             authorisation_end(authorisation, Authorisation.Status.LAPSED, actor=_system())
-        line_ids = operation.line_ids
+        withdrawn = _withdrawn_line_ids(operation)
         PaidLine.objects.filter(operation=operation).delete()
+        kept = list(
+            OrderLine.objects.filter(pk__in=operation.line_ids).exclude(pk__in=withdrawn).order_by("pk")
+        )
+        if not kept:  # O4: the lines left the order before the capture: nothing to charge
+            _finish(operation, CardOperation.Status.CANCELLED, error="the hold had ended and the lines were withdrawn")
+            return operation
         _finish(operation, CardOperation.Status.FAILED, error="the hold had ended; charged to the saved card instead")
+        order = operation.order_payment.order
         operation_open(
             order_payment=operation.order_payment,
             kind=CardOperation.Kind.CHARGE,
-            amount_pence=operation.amount_pence,
-            line_ids=line_ids,
+            amount_pence=amount_due_pence(order, kept),
+            line_ids=[line.pk for line in kept],
             actor=_system(),
         )
     return operation
@@ -325,7 +351,7 @@ def _capture_became_charge(operation: CardOperation, intent) -> CardOperation:
 def _record_charge(operation: CardOperation, intent) -> CardOperation:
     charge = gateway.latest_charge(intent) or {}
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
         if intent.status != "succeeded":
@@ -342,6 +368,12 @@ def _record_charge(operation: CardOperation, intent) -> CardOperation:
 
 
 def _money_in(operation: CardOperation, kind: str) -> None:
+    """Ledger the money taken and, in the same transaction, make its live lines contracts (O3).
+
+    Lines withdrawn while the capture or charge was on its way to Stripe (a decline, O4) win
+    over it: what was taken for them is refunded in this same transaction, so the ledger shows
+    the money taken and the refund asked for.
+    """
     order_payment = operation.order_payment
     ledger_record(
         order_id=order_payment.order_id,
@@ -352,27 +384,38 @@ def _money_in(operation: CardOperation, kind: str) -> None:
         payment_intent_id=operation.payment_intent_id,
         actor=_system(),
     )
-    transaction.on_commit(
-        partial(
-            orders_link.lines_accept,
+    withdrawn = _withdrawn_line_ids(operation)
+    live = sorted(set(operation.line_ids) - withdrawn)
+    if live:
+        orders_link.lines_accept(
             order_id=order_payment.order_id,
-            line_ids=operation.line_ids,
+            line_ids=live,
             accepted_at=clock.now(),
             funds_cleared=True,  # a card payment taken is cleared funds for the lines it paid (O10)
             actor=_system(),
         )
-    )
+    if withdrawn:
+        order = order_payment.order
+        if order.lines.filter(withdrawn_at__isnull=True).exists():
+            amount = sum(line_amount_pence(line) for line in order.lines.filter(pk__in=withdrawn))
+        else:
+            amount = operation.amount_pence  # nothing left of the order: its delivery goes back too
+        refund_for_withdrawn_lines(operation=operation, amount_pence=amount, actor=_system())
 
 
 def _charge_failed(operation: CardOperation, reason: str, **fields) -> None:
     PaidLine.objects.filter(operation=operation).delete()
+    if set(operation.line_ids) <= _withdrawn_line_ids(operation):
+        # O4: the lines left the order meanwhile; nothing is owed, so nothing is held.
+        _finish(operation, CardOperation.Status.CANCELLED, error=reason, **fields)
+        return
     _finish(operation, CardOperation.Status.FAILED, error=reason, **fields)
     _hold(operation.order_payment, reason)
 
 
 def _record_cancel(operation: CardOperation, intent) -> CardOperation:
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status == CardOperation.Status.PENDING:
             _finish(operation, CardOperation.Status.SUCCEEDED, payment_intent_id=getattr(intent, "id", "") or "")
     return operation
@@ -380,7 +423,7 @@ def _record_cancel(operation: CardOperation, intent) -> CardOperation:
 
 def _record_refund(operation: CardOperation, stripe_refund) -> CardOperation:
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
         _finish(operation, CardOperation.Status.SUCCEEDED, stripe_object_id=stripe_refund.id)
@@ -392,7 +435,7 @@ def _record_refused(operation: CardOperation, exc: stripe.StripeError) -> CardOp
     """Stripe said no for good: a declined card, a demand for authentication, a bad request."""
     reason = _failure_reason(getattr(exc, "code", None) or type(exc).__name__, detail=str(exc))
     with transaction.atomic(durable=True):
-        operation = _locked(operation) or operation
+        operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
         if operation.kind == CardOperation.Kind.AUTHORISE:

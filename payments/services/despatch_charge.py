@@ -8,13 +8,15 @@ staff choose to invoice.
 from django.db import transaction
 
 from mint_shop.actors import Actor
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
-from orders.models import Order
 from payments import errors
+from payments.locks import order_lock
 from payments.models import Authorisation, CardOperation, OrderPayment, PaidLine
 from payments.services.card import (
     CARD,
     amount_due_pence,
+    lines_assert_allocated,
     lines_to_charge_before_despatch,
     operation_open,
     reserved_lines,
@@ -44,9 +46,10 @@ def card_charge_for_despatch(*, order_id: int, line_ids: list[int], actor: Actor
     return operations
 
 
+@retry_on_conflict
 def _charges_open(*, order_id: int, line_ids: list[int], actor: Actor) -> list[int]:
     with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().get(pk=order_id)
+        order = order_lock(order_id)  # the order first (payments.locks)
         order_payment = OrderPayment.objects.select_for_update().get(order=order)
         if order_payment.method != CARD:
             raise RuleViolation(errors.NOTHING_TO_CHARGE, f"Order {order_id} is not paid by card.")
@@ -63,6 +66,7 @@ def _charges_open(*, order_id: int, line_ids: list[int], actor: Actor) -> list[i
         lines = list(order.lines.filter(pk__in=line_ids, withdrawn_at__isnull=True).order_by("pk"))
         if not lines or len(lines) != len(set(line_ids)):
             raise RuleViolation(errors.NOTHING_TO_CHARGE, "Some of those lines are not live lines of this order.")
+        lines_assert_allocated(lines)
         due = lines_to_charge_before_despatch(
             order=order, order_payment=order_payment, authorisation=authorisation, lines=lines
         )

@@ -10,9 +10,10 @@ from mint_shop.errors import RuleViolation
 from orders.models import Order
 from payments import errors
 from payments.amounts import order_total_pence
+from payments.locks import order_lock
 from payments.models import FinanceApplication, LedgerEntry
 from payments.selectors import order_money
-from payments.services.acceptance import lines_accept_after_commit
+from payments.services.acceptance import lines_accept
 from payments.services.ledger import ledger_record
 
 # What the privacy notice (000) says goes to the lender for its credit assessment.
@@ -52,6 +53,7 @@ def finance_application_decide(
 def finance_settlement_record(*, application_id: int, amount_pence: int, actor: Actor) -> FinanceApplication:
     """The lender paid the mint: money taken, so the lines become contracts (O3)."""
     with transaction.atomic(durable=True):
+        order_lock(FinanceApplication.objects.values_list("order_id", flat=True).get(pk=application_id))  # first
         application = (
             FinanceApplication.objects.select_for_update(of=("self",)).select_related("order").get(pk=application_id)
         )
@@ -69,5 +71,5 @@ def finance_settlement_record(*, application_id: int, amount_pence: int, actor: 
             actor=actor,
         )
         cleared = order_money(order_id=application.order_id)["outstanding_pence"] == 0
-        lines_accept_after_commit(order=application.order, funds_cleared=cleared, actor=actor)
+        lines_accept(order=application.order, funds_cleared=cleared, actor=actor)
         return application

@@ -22,9 +22,10 @@ from orders.models import Order, PaymentMethod
 from orders.services import tell_customer
 from payments import errors
 from payments.amounts import order_total_pence
+from payments.locks import order_lock
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
 from payments.selectors import instalments_due_for_reminder
-from payments.services.acceptance import lines_accept_after_commit
+from payments.services.acceptance import lines_accept
 from payments.services.ledger import ledger_record
 
 _LIVE = (InstalmentPlan.Status.ACTIVE, InstalmentPlan.Status.IN_ARREARS)
@@ -122,6 +123,7 @@ def instalment_pay(*, instalment_id: int, reference: str, actor: Actor) -> Insta
     in cleared funds, which title waits for (O10).
     """
     with transaction.atomic(durable=True):
+        order_lock(Instalment.objects.values_list("plan__order_id", flat=True).get(pk=instalment_id))  # payments.locks
         instalment = (
             Instalment.objects.select_for_update(of=("self",)).select_related("plan__order").get(pk=instalment_id)
         )
@@ -149,7 +151,7 @@ def instalment_pay(*, instalment_id: int, reference: str, actor: Actor) -> Insta
         plan.save(update_fields=["status", "paid_in_full_at"])
         completed = plan.status == InstalmentPlan.Status.COMPLETED
         if first or completed:
-            lines_accept_after_commit(order=instalment.plan.order, funds_cleared=completed, actor=actor)
+            lines_accept(order=instalment.plan.order, funds_cleared=completed, actor=actor)
         return instalment
 
 

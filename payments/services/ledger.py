@@ -9,6 +9,7 @@ _DIRECTION = {
     LedgerEntry.Kind.TRANSFER: LedgerEntry.Direction.IN,
     LedgerEntry.Kind.INSTALMENT: LedgerEntry.Direction.IN,
     LedgerEntry.Kind.FINANCE_SETTLEMENT: LedgerEntry.Direction.IN,
+    LedgerEntry.Kind.REFUND_FAILED: LedgerEntry.Direction.IN,
     LedgerEntry.Kind.REFUND: LedgerEntry.Direction.OUT,
     LedgerEntry.Kind.REIMBURSEMENT: LedgerEntry.Direction.OUT,
 }

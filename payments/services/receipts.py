@@ -10,9 +10,10 @@ from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from notifications.services import message_queue
 from payments import errors
+from payments.locks import order_lock
 from payments.models import BankReceipt, Cheque, LedgerEntry, OrderPayment
 from payments.selectors import order_money
-from payments.services.acceptance import lines_accept_after_commit, lines_unaccept_after_commit
+from payments.services.acceptance import lines_accept, lines_unaccept
 from payments.services.ledger import ledger_record
 
 TRANSFER_METHODS = ("bank_transfer", "bankers_draft")
@@ -43,6 +44,7 @@ def cheque_record_received(
 
 
 def _cheque_locked(cheque_id: int, *, allowed: tuple[str, ...], action: str) -> Cheque:
+    order_lock(Cheque.objects.values_list("order_id", flat=True).get(pk=cheque_id))  # the order first
     cheque = Cheque.objects.select_for_update(of=("self",)).select_related("order__customer").get(pk=cheque_id)
     if cheque.status not in allowed:
         raise RuleViolation(errors.CHEQUE_STATE, f"A {cheque.status} cheque cannot be {action}.")
@@ -60,7 +62,7 @@ def cheque_bank(*, cheque_id: int, actor: Actor) -> Cheque:
         cheque.banked_at = clock.now()
         cheque.save(update_fields=["status", "banked_at"])
         if cheque.amount_pence >= order_money(order_id=cheque.order_id)["outstanding_pence"]:
-            lines_accept_after_commit(order=cheque.order, funds_cleared=False, actor=actor)
+            lines_accept(order=cheque.order, funds_cleared=False, actor=actor)
         return cheque
 
 
@@ -80,7 +82,7 @@ def cheque_clear(*, cheque_id: int, actor: Actor) -> Cheque:
             actor=actor,
         )
         if order_money(order_id=cheque.order_id)["outstanding_pence"] == 0:  # every penny cleared (O10)
-            lines_accept_after_commit(order=cheque.order, funds_cleared=True, actor=actor)
+            lines_accept(order=cheque.order, funds_cleared=True, actor=actor)
         return cheque
 
 
@@ -101,7 +103,7 @@ def cheque_bounce(*, cheque_id: int, actor: Actor) -> Cheque:
             actor=actor,
         )
         if was_banked:
-            lines_unaccept_after_commit(order=cheque.order, actor=actor)
+            lines_unaccept(order=cheque.order, actor=actor)
         customer = cheque.order.customer
         message_queue(
             channel="email",
@@ -144,5 +146,5 @@ def bank_receipt_record(
             actor=actor,
         )
         if order_money(order_id=order_payment.order_id)["outstanding_pence"] == 0:
-            lines_accept_after_commit(order=order_payment.order, funds_cleared=True, actor=actor)
+            lines_accept(order=order_payment.order, funds_cleared=True, actor=actor)
         return receipt

@@ -7,11 +7,12 @@ from django.db.models import Sum
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from notifications.services import message_queue
-from orders.models import Order
 from payments import errors
+from payments.locks import order_lock
 from payments.models import CardOperation, LedgerEntry, OrderPayment, Refund
 from payments.selectors import order_money
 from payments.services.ledger import ledger_record
@@ -19,6 +20,7 @@ from payments.services.ledger import ledger_record
 _NATURAL_MEANS = {"card": Refund.Means.CARD}
 
 
+@retry_on_conflict
 def refund_grant(
     *,
     order_id: int,
@@ -50,11 +52,13 @@ def refund_for_request(*, order_id, amount_pence, request_id, purpose=Refund.Pur
 
 def _refund_grant(*, order_id, amount_pence, request_id, actor, means, reason) -> Refund:
     with transaction.atomic(durable=True):
+        # One refund at a time per order, so two cannot both fit under what is refundable; the
+        # request id is looked up once the lock is ours, so a copy that waited for it finds the
+        # refund the first one made rather than a refundable sum that refund has used up (M8).
+        order = order_lock(order_id)
         existing = refund_for_request(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
         if existing:
             return existing
-        # One refund at a time per order, so two cannot both fit under what is refundable.
-        order = Order.objects.select_for_update().get(pk=order_id)
         order_payment = OrderPayment.objects.get(order=order)
         refundable = order_money(order_id=order.pk)["refundable_pence"]
         if amount_pence <= 0 or amount_pence > refundable:
@@ -121,6 +125,24 @@ def _card_refund_open(*, refund: Refund, order_payment: OrderPayment, actor: Act
     )
 
 
+def refund_for_withdrawn_lines(*, operation: CardOperation, amount_pence: int, actor: Actor) -> Refund:
+    """O4: money a capture or charge took for lines withdrawn while it was on its way to Stripe
+    goes back by card, inside the transaction that records it (one refund per operation)."""
+    refund, created = Refund.objects.get_or_create(
+        request_id=f"withdrawn-lines-{operation.key}",
+        defaults={
+            "order_id": operation.order_payment.order_id,
+            "amount_pence": amount_pence,
+            "means": Refund.Means.CARD,
+            "reason": "lines withdrawn (declined or cancelled) before the payment for them was taken (O4)",
+            "granted_by": actor.describe(),
+        },
+    )
+    if created:
+        _card_refund_open(refund=refund, order_payment=operation.order_payment, actor=actor)
+    return refund
+
+
 def refund_card_part_paid(*, operation: CardOperation) -> None:
     """Stripe refunded one part (inside the caller's transaction): ledger it, finish the refund."""
     ledger_record(
@@ -138,9 +160,38 @@ def refund_card_part_paid(*, operation: CardOperation) -> None:
         _refund_paid(refund)
 
 
+@retry_on_conflict
+def refund_card_failed(*, operation: CardOperation, actor: Actor) -> Refund:
+    """Stripe confirmed it could not pay a card refund (refund.failed): the ledger takes the money
+    back in and the refund goes back to finance's queue, to pay another way (M8)."""
+    with transaction.atomic(durable=True):
+        order_lock(operation.order_payment.order_id)  # the order first (payments.locks)
+        operation = CardOperation.objects.select_for_update().get(pk=operation.pk)
+        refund = Refund.objects.select_for_update().get(pk=operation.refund_id)
+        if operation.status != CardOperation.Status.SUCCEEDED:
+            return refund
+        operation.status = CardOperation.Status.FAILED
+        operation.last_error = "Stripe could not pay this refund"
+        operation.save(update_fields=["status", "last_error"])
+        ledger_record(
+            order_id=refund.order_id,
+            kind=LedgerEntry.Kind.REFUND_FAILED,
+            amount_pence=operation.amount_pence,
+            method="card",
+            external_id=operation.stripe_object_id,
+            payment_intent_id=operation.payment_intent_id,
+            reference=f"refund {refund.pk} failed at Stripe",
+            actor=actor,
+        )
+        refund.status = Refund.Status.FAILED
+        refund.save(update_fields=["status"])
+        return refund
+
+
 def refund_payout_mark_paid(*, refund_id: int, bank_reference: str, actor: Actor) -> Refund:
     """Finance paid a payout (or other-means) refund, or a reimbursement, and says so with the bank's reference."""
     with transaction.atomic(durable=True):
+        order_lock(Refund.objects.values_list("order_id", flat=True).get(pk=refund_id))  # payments.locks
         refund = Refund.objects.select_for_update(of=("self",)).select_related("order__payment").get(pk=refund_id)
         if refund.means == Refund.Means.CARD or refund.status != Refund.Status.PENDING:
             raise RuleViolation(

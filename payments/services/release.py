@@ -1,11 +1,11 @@
 """Release after 10 days (M3), in batches whose database cost does not grow with their size."""
 
-from functools import partial
-
 from django.db import transaction
 
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.background import enqueue_on_commit
+from orders.models import Order
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment
 from payments.services.card import CARD, release_cutoff
 from payments.services.ledger import ledger_entry_build
@@ -27,11 +27,19 @@ def preauthorisation_release_stale(*, actor: Actor, batch_size: int = 1000) -> i
 
 def _release_batch(*, cutoff, actor: Actor, batch_size: int) -> int:
     with transaction.atomic(durable=True):
+        stale = Authorisation.objects.filter(status=Authorisation.Status.AUTHORISED, authorised_at__lt=cutoff)
+        # The orders first (payments.locks); one busy elsewhere waits for the next run.
+        order_ids = list(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(stale.order_by("pk").values_list("order_payment__order_id", flat=True)[:batch_size]))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         authorisations = list(
-            Authorisation.objects.select_for_update(skip_locked=True, of=("self",))
+            stale.select_for_update(of=("self",))
             .select_related("order_payment")
-            .filter(status=Authorisation.Status.AUTHORISED, authorised_at__lt=cutoff)
-            .order_by("pk")[:batch_size]
+            .filter(order_payment__order_id__in=order_ids)
+            .order_by("pk")
         )
         if not authorisations:
             return 0
@@ -78,11 +86,7 @@ def _release_batch(*, cutoff, actor: Actor, batch_size: int) -> int:
             ],
             batch_size=batch_size,
         )
-        transaction.on_commit(partial(_cancel_later, [operation.pk for operation in operations]))
+        from payments.tasks import card_operations_perform as task
+
+        enqueue_on_commit(task, [operation.pk for operation in operations])
         return len(authorisations)
-
-
-def _cancel_later(operation_ids: list[int]) -> None:
-    from payments.tasks import card_operations_perform as task
-
-    task.delay(operation_ids)

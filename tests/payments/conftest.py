@@ -1,4 +1,4 @@
-"""Payments fixtures: on-commit work run as it would be, orders' acceptance recorded, cards."""
+"""Payments fixtures: on-commit work run as it would be, cards."""
 
 import os
 import signal
@@ -8,7 +8,8 @@ import pytest
 
 from mint_shop.actors import Actor
 from orders import hooks
-from payments import gateway, orders_link
+from orders.services import order_lines_allocate
+from payments import gateway
 from payments.services.despatch_charge import card_charge_for_despatch
 
 
@@ -22,23 +23,11 @@ def commit(django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture(autouse=True)
-def acceptance(monkeypatch):
-    """Orders' acceptance services do not exist on this branch: record what payments asks of them."""
-    calls = {"accepted": [], "unaccepted": []}
-    monkeypatch.setattr(
-        orders_link,
-        "lines_accept",
-        lambda *, order_id, line_ids, accepted_at, funds_cleared, actor: calls["accepted"].append(
-            (order_id, sorted(line_ids))
-        ),
+def accepted_by_payment(order) -> list[int]:
+    """The order's lines under contract because payment was taken for them (O3), as orders record it."""
+    return list(
+        order.lines.filter(accepted_via="payment", paid_at__isnull=False).order_by("pk").values_list("pk", flat=True)
     )
-    monkeypatch.setattr(
-        orders_link,
-        "lines_unaccept",
-        lambda *, order_id, line_ids, actor: calls["unaccepted"].append((order_id, sorted(line_ids))),
-    )
-    return calls
 
 
 TEST_CARD = "4242424242424242"
@@ -90,6 +79,8 @@ def charge(commit):
     """Charge the saved card for lines no live hold covers, as the warehouse does before despatch (M3, M4)."""
 
     def run(order, lines):
+        line_ids = [line.pk for line in lines]
+        order_lines_allocate(order_id=order.pk, line_ids=line_ids, actor=Actor.system())  # O5: stock first
         with commit():
             return card_charge_for_despatch(
                 order_id=order.pk, line_ids=[line.pk for line in lines], actor=Actor.system()

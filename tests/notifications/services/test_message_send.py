@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from consents.services import marketing_consent_set
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from notifications import services
@@ -64,15 +65,57 @@ def test_n4_a_failed_send_is_kept_pending_for_a_retry_then_gives_up(settings, mo
         raise ConnectionError("smtp down")
 
     monkeypatch.setattr(services, "send_mail", refuse)
-    with pytest.raises(services.MessageDeliveryFailed):
-        services.message_send(message_id=message.pk)
+    with time_machine.travel(SENT_AT, tick=False):
+        with pytest.raises(services.MessageDeliveryFailed):
+            services.message_send(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.PENDING, 1)
     assert "smtp down" in message.last_error
 
-    services.message_send(message_id=message.pk)
+    with time_machine.travel(SENT_AT + dt.timedelta(seconds=30), tick=False):
+        services.message_send(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.FAILED, 2)
+
+
+def test_n4_the_sweep_waits_out_a_failed_messages_backoff(monkeypatch):
+    from notifications.tasks import outbox_send_pending
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    with time_machine.travel(SENT_AT, tick=False):
+        message = Message.objects.create(channel="email", kind="k", recipient="a@b.c", body="b", dedupe_key="k2")
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with time_machine.travel(SENT_AT + dt.timedelta(minutes=2), tick=False):
+        assert outbox_send_pending() == 1  # first try fails: retried 30 s later, then 1 min, 2 min…
+    for minutes, queued in [(2.25, 0), (2.5, 1), (2.75, 0), (3.25, 0), (3.5, 1)]:
+        with time_machine.travel(SENT_AT + dt.timedelta(minutes=minutes), tick=False):
+            assert outbox_send_pending() == queued, minutes
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.PENDING, 3)
+
+
+def test_n4_a_message_whose_enqueue_fails_still_commits_and_is_swept_later(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from notifications.tasks import message_send, outbox_send_pending
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(message_send, "delay", broker_down)
+    with time_machine.travel(SENT_AT, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = _queue(dedupe_key="broker-down")
+    assert Message.objects.get(pk=message.pk).status == Message.Status.PENDING
+    assert "the sweep will find it" in caplog.text
+    monkeypatch.undo()
+    with time_machine.travel(SENT_AT + dt.timedelta(minutes=2), tick=False):
+        assert outbox_send_pending() == 1
+    assert Message.objects.get(pk=message.pk).status == Message.Status.SENT
 
 
 def test_n4_a_message_caught_mid_send_is_not_sent_again():
@@ -137,9 +180,12 @@ def test_n4_marketing_without_consent_is_refused_at_send_time(django_capture_on_
     assert mail.outbox == []
 
 
-def test_n4_marketing_goes_when_the_consent_hook_allows_it(django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(services, "marketing_consent_allows", lambda *, customer, channel: channel == "email")
+def test_n4_marketing_goes_on_the_channels_the_customer_consented_to(django_capture_on_commit_callbacks):
     customer = CustomerFactory()
+    marketing_consent_set(
+        customer_id=customer.pk, channel="email", granted=True, source="web_form", actor=Actor.customer(customer.user),
+        wording="Tell me about new coins by email",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         email = _queue(purpose=Message.Purpose.MARKETING, customer=customer, dedupe_key="m1")
         sms = _queue(purpose=Message.Purpose.MARKETING, customer=customer, dedupe_key="m2",
@@ -147,6 +193,7 @@ def test_n4_marketing_goes_when_the_consent_hook_allows_it(django_capture_on_com
     email.refresh_from_db()
     sms.refresh_from_db()
     assert (email.status, sms.status) == (Message.Status.SENT, Message.Status.REFUSED)
+    assert [sent.to for sent in mail.outbox] == [["ada@example.com"]]
 
 
 def test_n4_service_messages_go_whatever_the_marketing_consent(django_capture_on_commit_callbacks):

@@ -15,7 +15,7 @@ from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPaym
 from payments.selectors import order_money, order_payments_held
 from payments.services import card as card_service
 from payments.services.release import preauthorisation_release_stale
-from tests.payments.conftest import DECLINED_ON_CHARGE, NEEDS_AUTHENTICATION
+from tests.payments.conftest import DECLINED_ON_CHARGE, NEEDS_AUTHENTICATION, accepted_by_payment
 from tests.payments.factories import order_with_lines
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -69,7 +69,7 @@ def _refused_despatch(order, lines):
 
 
 def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_card(
-    card, place, despatch, charge, acceptance
+    card, place, despatch, charge
 ):
     order = place(order_with_lines(2500, 1000), stripe_payment_method_id=card())
     first, second = order.lines.order_by("pk")
@@ -80,7 +80,7 @@ def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_c
     assert (authorisation.status, authorisation.captured_pence) == (Authorisation.Status.CAPTURED, 3000)
     taken = gateway.payment_intent_retrieve(authorisation.payment_intent_id).to_dict()["charges"]["data"][0]
     assert taken["amount"] - taken["amount_refunded"] == 3000  # the line and delivery; the rest released
-    assert acceptance["accepted"] == [(order.pk, [first.pk])]
+    assert accepted_by_payment(order) == [first.pk]
 
     # The rest of the hold went with its one capture: the second line leaves once charged.
     assert _refused_despatch(order, [second]) == errors.CHARGE_BEFORE_DESPATCH
@@ -88,7 +88,7 @@ def test_m4_despatch_captures_only_the_despatched_lines_then_charges_the_saved_c
     despatch(order, [second])
 
     assert _kinds(order) == [("authorisation", 4000), ("capture", 3000), ("release", 1000), ("charge", 1000)]
-    assert acceptance["accepted"][-1] == (order.pk, [second.pk])
+    assert accepted_by_payment(order) == [first.pk, second.pk]
     money = order_money(order_id=order.pk)
     assert (money["taken_pence"], money["outstanding_pence"], money["held_pence"]) == (4000, 0, 0)
 

@@ -12,6 +12,7 @@ from payments.services.finance import (
     finance_application_submit,
     finance_settlement_record,
 )
+from tests.payments.conftest import accepted_by_payment
 from tests.payments.factories import order_with_lines
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_m6_an_application_records_what_went_to_the_lender_and_when(place):
     assert record["recipient_role"] == "independent controller"
 
 
-def test_m6_the_lenders_decision_and_settlement_are_recorded(place, commit, acceptance):
+def test_m6_the_lenders_decision_and_settlement_are_recorded(place, commit):
     order = place(order_with_lines(2500, payment_method="finance"))
     application = finance_application_submit(order_id=order.pk, lender="Lendwell Ltd", actor=Actor.system())
     finance_application_decide(
@@ -40,7 +41,7 @@ def test_m6_the_lenders_decision_and_settlement_are_recorded(place, commit, acce
     assert FinanceApplication.objects.get().status == FinanceApplication.Status.SETTLED
     entry = LedgerEntry.objects.get(order=order)
     assert (entry.kind, entry.amount_pence, entry.external_id) == ("finance_settlement", 3000, "LW-9")
-    assert acceptance["accepted"] == [(order.pk, [order.lines.get().pk])]
+    assert accepted_by_payment(order) == [order.lines.get().pk]
 
 
 def test_m6_a_declined_application_cannot_be_settled(place):

@@ -17,6 +17,7 @@ from payments.services.receipts import (
     cheque_clear,
     cheque_record_received,
 )
+from tests.payments.conftest import accepted_by_payment
 from tests.payments.factories import order_with_lines
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +57,11 @@ def _cheque(order, amount=3000):
     )
 
 
-def test_m7_a_cheque_is_received_banked_then_cleared_into_the_ledger(cheque_order, commit, acceptance):
+def test_m7_a_cheque_is_received_banked_then_cleared_into_the_ledger(cheque_order, commit):
     cheque = _cheque(cheque_order)
     with commit():
         cheque_bank(cheque_id=cheque.pk, actor=Actor.system())
-    assert acceptance["accepted"] == [(cheque_order.pk, [cheque_order.lines.get().pk])]
+    assert accepted_by_payment(cheque_order) == [cheque_order.lines.get().pk]
     assert not LedgerEntry.objects.exists()
 
     cheque_clear(cheque_id=cheque.pk, actor=Actor.system())
@@ -69,12 +70,13 @@ def test_m7_a_cheque_is_received_banked_then_cleared_into_the_ledger(cheque_orde
     assert (entry.kind, entry.amount_pence, entry.direction) == ("cheque_cleared", 3000, "in")
 
 
-def test_m7_a_bounced_cheque_takes_back_acceptance_and_tells_the_customer(cheque_order, commit, acceptance):
+def test_m7_a_bounced_cheque_takes_back_acceptance_and_tells_the_customer(cheque_order, commit):
     cheque = _cheque(cheque_order)
     with commit():
         cheque_bank(cheque_id=cheque.pk, actor=Actor.system())
         cheque_bounce(cheque_id=cheque.pk, actor=Actor.system())
-    assert acceptance["unaccepted"] == [(cheque_order.pk, [cheque_order.lines.get().pk])]
+    assert accepted_by_payment(cheque_order) == []
+    assert cheque_order.lines.get().accepted_at is None  # not despatched: no contract any more
     assert Cheque.objects.get().status == Cheque.Status.BOUNCED
     assert LedgerEntry.objects.get().kind == "cheque_bounced"
     assert Message.objects.filter(kind="cheque_bounced", customer=cheque_order.customer).exists()
@@ -93,7 +95,7 @@ def test_m7_a_cheque_for_an_unknown_order_is_refused(db):
 
 
 @pytest.mark.parametrize("method", ["bank_transfer", "bankers_draft"])
-def test_m7_a_transfer_or_draft_is_matched_to_its_order_by_reference(method, place, commit, acceptance):
+def test_m7_a_transfer_or_draft_is_matched_to_its_order_by_reference(method, place, commit):
     order = place(order_with_lines(2500, payment_method=method))
     with commit():
         bank_receipt_record(
@@ -105,4 +107,4 @@ def test_m7_a_transfer_or_draft_is_matched_to_its_order_by_reference(method, pla
         )
     entry = LedgerEntry.objects.get(order=order)
     assert (entry.kind, entry.method, entry.external_id) == ("transfer", method, f"MINT-{order.pk}")
-    assert acceptance["accepted"] == [(order.pk, [order.lines.get().pk])]
+    assert accepted_by_payment(order) == [order.lines.get().pk]
