@@ -36,6 +36,15 @@ def order_list_awaiting_review() -> QuerySet:
     return _shaped(orders).order_by("customer__deceased_at", "customer_id", "pk")
 
 
+def order_line_ids_live(*, order_id: int) -> list[int]:
+    """The lines still on the order (O3): what a payment in full pays for and accepts."""
+    return list(
+        OrderLine.objects.filter(order_id=order_id, withdrawn_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def order_get_for_staff(*, order_id: int) -> Order:
     return _shaped(Order.objects.all()).get(pk=order_id)
 

@@ -12,9 +12,9 @@ from cancellations.models import Cancellation, CancellationLine, FaultClaim, Goo
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.money import format_pence
-from orders import events
 from orders.models import Order, OrderLine
-from orders.services import stock_apply, stock_lock, tell_customer
+from orders.money import line_goods_pence
+from orders.services import order_lines_take_off, tell_customer
 from payments.selectors import order_money
 
 
@@ -82,7 +82,10 @@ def cancellation_record(
     count in the amount.
     """
     lines = [lr.line for lr in rights]
-    _take_off_order(order=order, lines=[line for line in lines if line.shipment_id is None], actor=actor)
+    # Paid lines still in the warehouse leave the order (orders own them), so they are never despatched.
+    waiting = [line.pk for line in lines if line.shipment_id is None]
+    if waiting:
+        order_lines_take_off(order_id=order.pk, line_ids=waiting, actor=actor)
     already = cancelled_line_ids(order)
     remaining = (
         order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=already | {line.pk for line in lines}).exists()
@@ -106,7 +109,7 @@ def cancellation_record(
         CancellationLine(
             cancellation=cancellation,
             order_line=line,
-            goods_pence=line.quantity * line.unit_price_pence,
+            goods_pence=line_goods_pence(line),
             discount_pence=line.discount_pence,
             to_come_back=line.shipment_id is not None and fault_claim is None,
         )
@@ -135,31 +138,6 @@ def cancellation_record(
         dedupe_key=f"cancellation:{cancellation.pk}:received",
     )
     return cancellation
-
-
-def _take_off_order(*, order: Order, lines: list[OrderLine], actor: Actor) -> None:
-    """Paid lines not yet sent leave the order so they are never despatched, and their stock returns."""
-    if not lines:
-        return
-    now = clock.now()
-    for line in lines:
-        line.withdrawn_at = now
-        line.withdrawn_because = OrderLine.WithdrawnBecause.CONTRACT_CANCELLED
-    OrderLine.objects.bulk_update(lines, ["withdrawn_at", "withdrawn_because"])
-    returned: dict[int, int] = {}
-    for line in lines:
-        returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
-    stock_lock(sorted(returned))
-    stock_apply(returned)
-    events.lines_withdrawn(
-        order=order,
-        line_ids=[line.pk for line in lines],
-        because=OrderLine.WithdrawnBecause.CONTRACT_CANCELLED,
-        actor=actor,
-    )
-    if order.status == Order.Status.PLACED and not order.lines.filter(withdrawn_at__isnull=True).exists():
-        order.status = Order.Status.CANCELLED
-        order.save(update_fields=["status"])
 
 
 def refund_fall_due(cancellation: Cancellation, *, on: dt.date, legal_from: dt.date | None = None) -> None:

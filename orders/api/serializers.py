@@ -5,6 +5,7 @@ from rest_framework import serializers
 from mint_shop.actors import Channel
 from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
+from orders.money import lines_amount_pence, live_lines, order_total_pence
 from orders.services import DeliveryRequest, LineRequest
 
 # ---- input --------------------------------------------------------------------------------
@@ -169,10 +170,10 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_goods_pence(self, order) -> int:  # the live lines after their discounts
-        return sum(line.total_pence for line in order.lines.all() if line.live)
+        return lines_amount_pence(live_lines(order.lines.all()))
 
     def get_total_pence(self, order) -> int:
-        return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+        return order_total_pence(order)
 
 
 class PlacedLineSerializer(serializers.ModelSerializer):
@@ -214,10 +215,10 @@ class OrderPlacedSerializer(serializers.ModelSerializer):
         return PlacedLineSerializer(self._lines(order), many=True).data
 
     def get_goods_pence(self, order) -> int:
-        return sum(line.total_pence for line in self._lines(order) if line.live)
+        return lines_amount_pence(live_lines(self._lines(order)))
 
     def get_total_pence(self, order) -> int:
-        return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+        return order_total_pence(order, self._lines(order))
 
     def get_url(self, order) -> str:
         return reverse(self.context["detail_view"], args=[order.pk])

@@ -1,11 +1,12 @@
 """Writes for orders: one public function per use case, keyword-only arguments, one transaction.
 
-Payments calls `order_lines_accept_by_payment` and `order_lines_unaccept_by_payment` (hooks.py).
-Cancellations, above orders, use the stock helpers (a locked read in pk order, one UPDATE) and
-`tell_customer` inside their own transactions rather than keeping copies of them.
+Orders own their lines (DESIGN.md): payments call `order_lines_accept_by_payment` and
+`order_lines_unaccept_by_payment` (hooks.py); cancellations withdraw lines before a contract
+(`order_lines_cancel`) and take cancelled ones off the order (`order_lines_take_off`) inside
+their own transactions; every app writes to a customer about an order through `tell_customer`.
 """
 
-from orders.services._common import stock_apply, stock_lock, tell_customer
+from orders.services._common import tell_customer
 from orders.services.delays import orders_notify_delays
 from orders.services.despatch import (
     order_despatch,
@@ -18,6 +19,7 @@ from orders.services.lifecycle import (
     order_lines_accept_by_payment,
     order_lines_allocate,
     order_lines_cancel,
+    order_lines_take_off,
     order_lines_unaccept_by_payment,
     order_part_despatch_request,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "order_lines_accept_by_payment",
     "order_lines_allocate",
     "order_lines_cancel",
+    "order_lines_take_off",
     "order_lines_unaccept_by_payment",
     "order_part_despatch_request",
     "order_place",
@@ -44,7 +47,5 @@ __all__ = [
     "shipment_record_delivery",
     "shipment_record_sent_in_error",
     "shipment_report_non_receipt",
-    "stock_apply",
-    "stock_lock",
     "tell_customer",
 ]

@@ -9,7 +9,17 @@ from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders import errors, events, hooks
 from orders.models import Order, OrderLine
-from orders.services._common import lock_lines, lock_order, require_live, require_open, tell_customer, withdraw_lines
+from orders.services._common import (
+    lines_save,
+    lock_lines,
+    lock_order,
+    require_live,
+    require_no_price_question,
+    require_on_sale,
+    require_open,
+    tell_customer,
+    withdraw_lines,
+)
 
 
 def order_decline(*, order_id: int, reason: str, actor: Actor) -> Order:
@@ -48,6 +58,26 @@ def order_lines_cancel(*, order_id: int, line_ids: list[int], actor: Actor) -> O
     return order
 
 
+def order_lines_take_off(*, order_id: int, line_ids: list[int], actor: Actor) -> list[OrderLine]:
+    """Lines under contract that have not left are cancelled (R1, R8, C5): they leave the order
+    so they are never despatched, their stock returns, and payments hear of it.
+
+    Called by cancellations inside their transaction, which refunds the money by its own rules (R4).
+    """
+    with transaction.atomic(savepoint=False):
+        order = lock_order(order_id)
+        lines = lock_lines(order, line_ids)
+        require_live(lines)
+        withdraw_lines(
+            order=order,
+            lines=lines,
+            because=OrderLine.WithdrawnBecause.CONTRACT_CANCELLED,
+            actor=actor,
+            contract_ended=True,
+        )
+    return lines
+
+
 def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | None = None) -> list[OrderLine]:
     """O5: the warehouse sets stock aside for lines; only then may payments charge a card for them."""
     with transaction.atomic(durable=True):
@@ -56,16 +86,16 @@ def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | N
         lines = lock_lines(order, line_ids)
         if line_ids is None:
             lines = [line for line in lines if line.live]
+        require_on_sale(lines)
         require_live(lines)
-        if any(line.price_question_at and not line.price_answered_at for line in lines):
-            raise RuleViolation(errors.PRICE_QUESTION_OPEN, "A line waits for the customer's answer to a new price.")
+        require_no_price_question(lines)
         lines = [line for line in lines if line.allocated_at is None]
         if not lines:
             return []
         now = clock.now()
         for line in lines:
             line.allocated_at = now
-        OrderLine.objects.bulk_update(lines, ["allocated_at"])
+        lines_save(lines, ["allocated_at"], actor=actor)
         events.lines_allocated(order=order, line_ids=[line.pk for line in lines], actor=actor)
         hooks.notify(hooks.LINES_ALLOCATED, order=order, lines=lines)
     return lines
@@ -90,7 +120,7 @@ def order_lines_accept_by_payment(
                 line.accepted_at = accepted_at
                 line.accepted_via = OrderLine.AcceptedVia.PAYMENT
         if fresh:
-            OrderLine.objects.bulk_update(fresh, ["paid_at", "accepted_at", "accepted_via"])
+            lines_save(fresh, ["paid_at", "accepted_at", "accepted_via"], actor=actor)
             events.lines_paid(order=order, line_ids=[line.pk for line in fresh], actor=actor)
             tell_customer(
                 order=order,
@@ -118,7 +148,7 @@ def order_lines_unaccept_by_payment(*, order_id: int, line_ids: list[int], actor
                 line.accepted_at = despatched_at
                 line.accepted_via = OrderLine.AcceptedVia.DESPATCH if despatched_at else ""
         if paid:
-            OrderLine.objects.bulk_update(paid, ["paid_at", "accepted_at", "accepted_via"])
+            lines_save(paid, ["paid_at", "accepted_at", "accepted_via"], actor=actor)
             events.lines_payment_reversed(order=order, line_ids=[line.pk for line in paid], actor=actor)
     return lines
 

@@ -8,11 +8,13 @@ from functools import partial
 from django.db import transaction
 
 from mint_shop import clock
+from orders.selectors import order_line_ids_live
 from payments import orders_link
 
 
 def lines_accept_after_commit(*, order, actor) -> None:
-    line_ids = list(order.lines.order_by("pk").values_list("pk", flat=True))
+    # O3: the kept lines; withdrawn ones are neither owed nor accepted.
+    line_ids = order_line_ids_live(order_id=order.pk)
     transaction.on_commit(
         partial(orders_link.lines_accept, order_id=order.pk, line_ids=line_ids, accepted_at=clock.now(), actor=actor)
     )

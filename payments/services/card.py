@@ -16,8 +16,8 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
+from orders.money import lines_amount_pence, order_charges_pence, order_total_pence
 from payments import errors
-from payments.amounts import line_amount_pence, order_charges_pence, order_total_pence
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
 
@@ -144,8 +144,8 @@ def amount_due_pence(order: Order, lines: list[OrderLine]) -> int:
         or 0
     )
     paid_lines = order.lines.filter(card_payment__isnull=False)
-    carried = taken - sum(line_amount_pence(line) for line in paid_lines)
-    return sum(line_amount_pence(line) for line in lines) + max(order_charges_pence(order) - carried, 0)
+    carried = taken - lines_amount_pence(paid_lines)
+    return lines_amount_pence(lines) + max(order_charges_pence(order) - carried, 0)
 
 
 def _capture_under_way(order_payment: OrderPayment) -> bool:
@@ -223,7 +223,7 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
             raise RuleViolation(
                 errors.AUTHORISATION_NOT_CAPTURABLE, "Those lines are not on the order or already paid."
             )
-        amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
+        amount = lines_amount_pence(lines) + order.delivery_pence
         if amount > authorisation.amount_pence:
             raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
         return _take(order, lines, actor=actor, may_charge=False)
@@ -266,13 +266,17 @@ def card_assert_lines_payable(*, order: Order, lines: list[OrderLine]) -> None:
 def card_lines_withdrawn(*, order: Order, lines: list[OrderLine], actor: Actor) -> None:
     """O4: when nothing of the order is left to pay for, release the hold.
 
-    A part withdrawal needs no call: the single capture takes only what is despatched and
+    However many steps took the lines off, the hold goes with the last live one: lines
+    withdrawn earlier count as gone (orders have marked these ones withdrawn already). A
+    part withdrawal needs no call: the single capture takes only what is despatched and
     Stripe releases the rest.
     """
     order_payment = OrderPayment.objects.select_for_update().get(order=order)
     authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
     withdrawn = {line.pk for line in lines}
-    remaining = order.lines.exclude(pk__in=withdrawn).exclude(card_payment__isnull=False)
+    remaining = (
+        order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=withdrawn).exclude(card_payment__isnull=False)
+    )
     nothing_left = order.status in (Order.Status.DECLINED, Order.Status.CANCELLED) or not remaining.exists()
     if nothing_left and authorisation.status in (Authorisation.Status.AUTHORISED, Authorisation.Status.PENDING):
         authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor, charge_on_despatch=False)

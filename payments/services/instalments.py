@@ -13,8 +13,8 @@ from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from mint_shop.money import allocate_pence, format_pence
 from notifications.services import message_queue
+from orders.money import order_total_pence
 from payments import errors
-from payments.amounts import order_total_pence
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
 from payments.selectors import instalments_due_for_reminder
 from payments.services.acceptance import lines_accept_after_commit
