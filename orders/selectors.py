@@ -45,6 +45,16 @@ def order_line_ids_live(*, order_id: int) -> list[int]:
     )
 
 
+def order_lines_stopped_by_withdrawal() -> QuerySet:
+    """P3: lines taken off open orders because their product was withdrawn from sale, newest first,
+    for staff to follow up (the customer is told, and refunded for any paid)."""
+    return (
+        OrderLine.objects.filter(withdrawn_because=OrderLine.WithdrawnBecause.PRODUCT_WITHDRAWN)
+        .select_related("product", "order__customer")
+        .order_by("-withdrawn_at", "-pk")
+    )
+
+
 def order_get_for_staff(*, order_id: int) -> Order:
     return _shaped(Order.objects.all()).get(pk=order_id)
 

@@ -137,6 +137,18 @@ class OrderLineSerializer(serializers.ModelSerializer):
         return line.accepted_at is not None
 
 
+class StoppedLineSerializer(OrderLineSerializer):
+    """P3: a line stopped by its product's withdrawal, with the order and customer to follow up."""
+
+    order = serializers.IntegerField(source="order_id", read_only=True)
+    customer = serializers.IntegerField(source="order.customer_id", read_only=True)
+    order_status = serializers.CharField(source="order.status", read_only=True)
+
+    class Meta(OrderLineSerializer.Meta):
+        fields = ["order", "customer", "order_status", *OrderLineSerializer.Meta.fields]
+        read_only_fields = fields
+
+
 class ShipmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shipment

@@ -8,13 +8,16 @@ ADDRESS = DeliveryRequest(
 )
 
 
-def place_order(customer, *items, method="bank_transfer", actor=None, delivery=ADDRESS, **kwargs):
-    """Place an order of (product, quantity) pairs for the customer, online unless an actor is given."""
+def place_order(customer, *items, method="bank_transfer", actor=None, delivery=ADDRESS, payment=None, **kwargs):
+    """Place an order of (product, quantity) pairs for the customer, online unless an actor is given.
+
+    `payment` adds what the method needs (a card's Stripe payment method id).
+    """
     order, _ = order_place(
         customer=customer,
         lines=[LineRequest(product_id=product.pk, quantity=quantity) for product, quantity in items],
         delivery=delivery,
-        payment={"method": method},
+        payment={"method": method, **(payment or {})},
         actor=actor or Actor.customer(customer.user),
         **kwargs,
     )
