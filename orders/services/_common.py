@@ -119,9 +119,10 @@ def postal_address(order: Order) -> str:
 
 
 def tell_customer(*, order: Order, kind: str, subject: str, body: str, dedupe_key: str) -> Message:
-    """A service message (D3) about the order: by letter for postal orders, otherwise by email."""
+    """A service message (D3) about the order, the one way every app writes to a customer about one:
+    by letter for postal orders and customers who prefer post (or have no email), otherwise by email."""
     customer = order.customer
-    if order.channel == Channel.POST:
+    if order.channel == Channel.POST or customer.preferred_contact == Channel.POST or not customer.email:
         channel = Message.Channel.LETTER
         recipient = postal_address(order)
     else:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from mint_shop import clock
 from mint_shop.actors import Actor
-from notifications.services import message_queue
+from orders.services import tell_customer
 from payments import gateway, orders_link
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine, Refund, StripeCustomer
 from payments.services.card import CARD, authorisation_end, deadline_passed, operation_open
@@ -434,12 +434,9 @@ def _hold(order_payment: OrderPayment, reason: str) -> None:
     order_payment.invoice_chosen_at = None
     order_payment.invoice_chosen_by = None
     order_payment.save(update_fields=["held_at", "hold_reason", "invoice_chosen_at", "invoice_chosen_by"])
-    customer = order_payment.order.customer
-    message_queue(
-        channel="email",
+    tell_customer(
+        order=order_payment.order,
         kind="payment_failed",
-        recipient=customer.email,
-        customer=customer,
         subject=f"We could not take payment for order {order_payment.order_id}",
         body=(
             f"We could not take payment for your order {order_payment.order_id}: {reason}. "

@@ -14,6 +14,7 @@ from mint_shop.errors import RuleViolation
 from mint_shop.money import allocate_pence, format_pence
 from notifications.services import message_queue
 from orders.money import order_total_pence
+from orders.services import tell_customer
 from payments import errors
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
 from payments.selectors import instalments_due_for_reminder
@@ -66,12 +67,9 @@ def instalment_plan_decide(
                     for index, amount in enumerate(amounts)
                 ]
             )
-        customer = plan.order.customer
-        message_queue(
-            channel="email",
+        tell_customer(
+            order=plan.order,
             kind="instalment_decision",
-            recipient=customer.email,
-            customer=customer,
             subject=f"Your instalment plan for order {plan.order_id}",
             body=(
                 f"Your instalment plan for order {plan.order_id} is approved: {plan.number_of_instalments} monthly "

@@ -62,7 +62,8 @@ def test_o8_a_part_paid_order_is_invoiced_for_what_is_still_outstanding(as_custo
     )
     line = OrderLine.objects.get(order_id=order_id)
     staff("warehouse").post(f"/api/v1/staff/orders/{order_id}/allocate/")
-    assert staff("warehouse").post(f"/api/v1/staff/orders/{order_id}/despatch/", despatch_body(line.pk)).status_code == 200
+    despatched = staff("warehouse").post(f"/api/v1/staff/orders/{order_id}/despatch/", despatch_body(line.pk))
+    assert despatched.status_code == 200, despatched.json()
 
     assert "Amount due, delivery included: £33.95" in _confirmation(order_id)  # 50.00 + 3.95 - 20.00 paid
 
