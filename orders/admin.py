@@ -226,8 +226,9 @@ class OrderAdmin(SimpleHistoryAdmin):
                         postcode=data["delivery_postcode"],
                         country=data["delivery_country"].upper(),
                     ),
-                    payment={"method": data["payment_method"]}
-                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {}),
+                    payment=services.PaymentRequest(
+                        method=data["payment_method"], stripe_payment_method_id=data["stripe_payment_method_id"]
+                    ),
                     actor=Actor.staff(request.user, channel=data["channel"]),
                 )
             except RuleViolation as exc:

@@ -13,6 +13,7 @@ from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
 from orders import hooks
 from orders.models import PaymentMethod
+from orders.services import PaymentRequest
 from payments import errors
 from payments.models import OrderPayment
 from payments.selectors import order_money
@@ -25,9 +26,9 @@ def _actor() -> Actor:
     return Actor.system()
 
 
-def on_order_placed(*, order, payment: dict | None = None, **_) -> None:
-    payment = payment or {}
-    method = payment.get("method") or order.payment_method
+def on_order_placed(*, order, payment: PaymentRequest | dict | None = None, **_) -> None:
+    payment = PaymentRequest.of(payment or {"method": order.payment_method})
+    method = payment.method
     if method != order.payment_method or method not in PaymentMethod.values:
         raise RuleViolation(errors.METHOD_NOT_ACCEPTED, f"{method!r} is not how this order says it will be paid.")
     # A savepoint: a refusal leaves nothing behind even if the caller goes on.

@@ -6,7 +6,7 @@ from mint_shop.actors import Channel
 from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
 from orders.money import lines_amount_pence, live_lines, order_total_pence
-from orders.services import DeliveryRequest, LineRequest
+from orders.services import DeliveryRequest, LineRequest, PaymentRequest
 
 # ---- input --------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ class OrderPlaceSerializer(serializers.Serializer):
                 confirmation_email=d["confirmation_email"],
                 address_id=d["address_id"],
             ),
-            "payment": dict(data["payment"]),
+            "payment": PaymentRequest.of(data["payment"]),
         }
 
 

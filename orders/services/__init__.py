@@ -23,13 +23,20 @@ from orders.services.lifecycle import (
     order_lines_unaccept_by_payment,
     order_part_despatch_request,
 )
-from orders.services.placing import DeliveryRequest, LineRequest, idempotency_key_check, order_place
+from orders.services.placing import (
+    DeliveryRequest,
+    LineRequest,
+    PaymentRequest,
+    idempotency_key_check,
+    order_place,
+)
 from orders.services.prices import order_price_change_propose, order_price_change_respond
 from orders.services.review import customer_orders_review_complete
 
 __all__ = [
     "DeliveryRequest",
     "LineRequest",
+    "PaymentRequest",
     "customer_orders_review_complete",
     "idempotency_key_check",
     "order_decline",

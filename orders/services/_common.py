@@ -62,11 +62,14 @@ def require_no_price_question(lines: list[OrderLine]) -> None:
         raise RuleViolation(errors.PRICE_QUESTION_OPEN, "A line waits for the customer's answer to a new price.")
 
 
-def stock_lock(product_ids: list[int]) -> dict[int, int]:
-    """Lock the products' rows in pk order (so two orders never deadlock) and read their stock."""
-    return dict(
-        Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk", "stock")
-    )
+def stock_lock(product_ids: list[int]) -> dict[int, int | None]:
+    """Lock the products' rows in pk order (so two orders never deadlock) and read their stock:
+    None for a product withdrawn from sale (P3)."""
+    rows = Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk")
+    return {
+        pk: None if withdrawn_at else stock
+        for pk, stock, withdrawn_at in rows.values_list("pk", "stock", "withdrawn_at")
+    }
 
 
 def stock_apply(changes: dict[int, int]) -> None:

@@ -17,6 +17,7 @@ from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from orders.money import lines_amount_pence, order_charges_pence, order_total_pence
+from orders.services import PaymentRequest
 from payments import errors
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
@@ -29,16 +30,16 @@ _CARD_FIELDS = {"number", "card_number", "pan", "cvc", "cvv", "exp_month", "exp_
 # --- Opening: the authorisation when a card order is placed (M2) --------------------------
 
 
-def card_authorisation_open(*, order_payment: OrderPayment, payment: dict, actor: Actor) -> Authorisation:
+def card_authorisation_open(*, order_payment: OrderPayment, payment: PaymentRequest, actor: Actor) -> Authorisation:
     """Record the hold for the order's full amount and ask Stripe once the order commits.
 
     Runs inside the order-placing transaction (orders.hooks.ORDER_PLACED).
     """
-    if _CARD_FIELDS & set(payment):
+    if _CARD_FIELDS & set(payment.other_fields):
         raise RuleViolation(
             errors.CARD_DETAILS_REFUSED, "Card details go to Stripe only; send a Stripe payment method id."
         )
-    payment_method_id = str(payment.get("stripe_payment_method_id") or "")
+    payment_method_id = str(payment.stripe_payment_method_id or "")
     if not payment_method_id.startswith("pm_"):
         raise RuleViolation(errors.PAYMENT_METHOD_ID_REQUIRED, "A card order needs a Stripe payment method id (pm_…).")
     order_payment.stripe_payment_method_id = payment_method_id

@@ -14,7 +14,7 @@ from mint_shop.errors import RuleViolation
 from mint_shop.money import allocate_pence, format_pence
 from notifications.services import message_queue
 from orders.money import order_total_pence
-from orders.services import tell_customer
+from orders.services import PaymentRequest, tell_customer
 from payments import errors
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
 from payments.selectors import instalments_due_for_reminder
@@ -22,15 +22,15 @@ from payments.services.acceptance import lines_accept_after_commit
 from payments.services.ledger import ledger_record
 
 
-def instalment_plan_apply(*, order, payment: dict) -> InstalmentPlan:
+def instalment_plan_apply(*, order, payment: PaymentRequest) -> InstalmentPlan:
     """The customer asks to pay by instalments (inside the order-placing transaction)."""
-    count = payment.get("number_of_instalments")
+    count = payment.number_of_instalments
     if not isinstance(count, int) or not 2 <= count <= settings.MINT_INSTALMENT_MAX_COUNT:
         raise RuleViolation(
             errors.INSTALMENTS_INVALID,
             f"number_of_instalments must be a whole number from 2 to {settings.MINT_INSTALMENT_MAX_COUNT}.",
         )
-    channel = payment.get("reminder_channel", InstalmentPlan.Reminder.LETTER)
+    channel = payment.reminder_channel or InstalmentPlan.Reminder.LETTER
     if channel not in InstalmentPlan.Reminder.values:
         raise RuleViolation(errors.INSTALMENTS_INVALID, "Reminders go by sms or letter.")
     return InstalmentPlan.objects.create(
