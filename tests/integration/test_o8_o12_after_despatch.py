@@ -22,7 +22,7 @@ def _despatched(as_customer, staff, *items, payment, **fields):
     assert warehouse.post(f"/api/v1/staff/orders/{order_id}/allocate/").status_code == 200
     response = warehouse.post(f"/api/v1/staff/orders/{order_id}/despatch/", despatch_body(*line_ids))
     assert response.status_code == 200, response.json()
-    return order_id, response.json()["id"]
+    return order_id, response.json()["shipments"][0]["id"]
 
 
 def _confirmation(order_id):
