@@ -124,3 +124,17 @@ def test_p3_only_the_warehouse_withdraws_a_product_and_withdrawing_twice_changes
         "/api/v1/orders/", order_body((coin, 1), payment={"method": "card", "stripe_payment_method_id": "pm_x"})
     )
     assert (ordered.status_code, ordered.json()["rule"]) == (409, "P3")
+
+
+def test_p3_withdrawing_from_the_admin_stops_the_open_lines_too(as_customer, staff_user, card, coin, case):
+    order_id, (_, case_line) = _card_order(as_customer, card, (coin, 1), (case, 1))
+    admin = Client()
+    admin.force_login(staff_user("warehouse"))
+
+    response = admin.post("/admin/catalogue/product/", {"action": "withdraw", "_selected_action": [case.pk]})
+
+    assert response.status_code == 302
+    case_line.refresh_from_db()
+    assert case_line.withdrawn_because == OrderLine.WithdrawnBecause.PRODUCT_WITHDRAWN
+    assert Message.objects.filter(kind="product_withdrawn").count() == 1
+    assert Order.objects.get(pk=order_id).status == Order.Status.PLACED
