@@ -41,6 +41,10 @@ def lines_payment_reversed(*, order: Order, line_ids: list[int], actor: Actor) -
     return _append(order, Kind.LINES_PAYMENT_REVERSED, actor, lines=line_ids)
 
 
+def title_passed(*, order: Order, line_ids: list[int], actor: Actor) -> OrderEvent:
+    return _append(order, Kind.TITLE_PASSED, actor, lines=line_ids)
+
+
 def part_despatch_requested(*, order: Order, charge_pence: int, actor: Actor) -> OrderEvent:
     return _append(order, Kind.PART_DESPATCH_REQUESTED, actor, charge_pence=charge_pence)
 

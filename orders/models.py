@@ -146,6 +146,10 @@ class OrderLine(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_via = models.CharField(max_length=10, choices=AcceptedVia.choices, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)  # payment taken for it (set by payments)
+    # O10: every penny of it paid in cleared funds (a cheque cleared, not merely banked; the last
+    # instalment paid), as payments reports; title passes once the other conditions hold too.
+    funds_cleared_at = models.DateTimeField(null=True, blank=True)
+    title_passed_at = models.DateTimeField(null=True, blank=True)  # O10, T&C 6.2
     shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_because = models.CharField(max_length=16, choices=WithdrawnBecause.choices, blank=True)
@@ -196,6 +200,7 @@ class OrderEvent(models.Model):
         PRICE_QUESTION_ANSWERED = "price_question_answered", "New price answered (P7)"
         NON_RECEIPT_REPORTED = "non_receipt_reported", "Non-receipt reported (O11)"
         SENT_IN_ERROR = "sent_in_error", "Sent in error (O12)"
+        TITLE_PASSED = "title_passed", "Title passed (O10)"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

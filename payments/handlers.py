@@ -18,7 +18,7 @@ from payments import errors
 from payments.models import OrderPayment
 from payments.selectors import order_money
 from payments.services import card
-from payments.services.instalments import instalment_plan_apply
+from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
 from payments.services.money_back import money_back_grant
 
 
@@ -51,6 +51,7 @@ def on_lines_allocated(*, order, lines, **_) -> None:
 
 
 def on_lines_despatch_check(*, order, lines, **_) -> None:
+    instalment_plan_assert_approved(order=order)
     card.card_assert_lines_payable(order=order, lines=list(lines))
 
 

@@ -26,6 +26,7 @@ from orders.services._common import (
     tell_customer,
 )
 from orders.services.review import order_require_reviewed
+from orders.services.title import title_pass_due
 
 
 def _confirmation_body(order: Order, shipment: Shipment, lines: list[OrderLine], due_pence: int) -> str:
@@ -156,6 +157,7 @@ def order_despatch(
             order=order, shipment_id=shipment.pk, line_ids=[line.pk for line in lines], actor=actor
         )
         hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=lines, shipment=shipment)
+        title_pass_due(order=order, lines=lines, actor=actor)  # O10: a pre-sale line's title waits for this
         _send_confirmation(order, shipment, lines)
     return shipment
 

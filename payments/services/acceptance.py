@@ -12,11 +12,19 @@ from orders.selectors import order_line_ids_live
 from payments import orders_link
 
 
-def lines_accept_after_commit(*, order, actor) -> None:
-    # O3: the kept lines; withdrawn ones are neither owed nor accepted.
+def lines_accept_after_commit(*, order, funds_cleared: bool, actor) -> None:
+    """The order's live lines are paid for (O3: withdrawn ones are neither owed nor accepted);
+    `funds_cleared`: every penny of them in cleared funds (O10)."""
     line_ids = order_line_ids_live(order_id=order.pk)
     transaction.on_commit(
-        partial(orders_link.lines_accept, order_id=order.pk, line_ids=line_ids, accepted_at=clock.now(), actor=actor)
+        partial(
+            orders_link.lines_accept,
+            order_id=order.pk,
+            line_ids=line_ids,
+            accepted_at=clock.now(),
+            funds_cleared=funds_cleared,
+            actor=actor,
+        )
     )
 
 
