@@ -40,7 +40,6 @@ class PaymentRequest:
     method: str = PaymentMethod.CARD
     stripe_payment_method_id: str = ""  # card (M2): Stripe's id for the card, never its number
     number_of_instalments: int | None = None  # instalments (M5)
-    reminder_channel: str = ""  # instalments (M5): sms or letter
     other_fields: tuple[str, ...] = ()  # anything else a client sent (raw card fields are refused, M2)
 
     @classmethod
