@@ -15,11 +15,13 @@ from orders import hooks
 from orders.models import PaymentMethod
 from orders.services import PaymentRequest
 from payments import errors
-from payments.models import OrderPayment
+from payments.models import LedgerEntry, OrderPayment
 from payments.selectors import order_money
 from payments.services import card
 from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
+from payments.services.ledger import ledger_record
 from payments.services.money_back import money_back_grant
+from promotions.selectors import redemptions_for_order
 
 
 def _actor() -> Actor:
@@ -38,6 +40,22 @@ def on_order_placed(*, order, payment: PaymentRequest | dict | None = None, **_)
             card.card_authorisation_open(order_payment=order_payment, payment=payment, actor=_actor())
         elif method == PaymentMethod.INSTALMENTS:
             instalment_plan_apply(order=order, payment=payment)
+        _record_discounts(order=order, method=method)
+
+
+def _record_discounts(*, order, method: str) -> None:
+    """M9: each promo code and referral reward used is money the mint gives; finance sees it in the ledger."""
+    for redemption in redemptions_for_order(order_id=order.pk):
+        amount = redemption.discount_pence + redemption.delivery_discount_pence
+        if amount:
+            ledger_record(
+                order_id=order.pk,
+                kind=LedgerEntry.Kind.DISCOUNT,
+                amount_pence=amount,
+                method=method,
+                actor=_actor(),
+                reference=redemption.label,
+            )
 
 
 def _is_card(order) -> bool:

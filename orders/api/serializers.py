@@ -7,6 +7,7 @@ from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
 from orders.money import lines_amount_pence, live_lines, order_total_pence
 from orders.services import DeliveryRequest, LineRequest, PaymentRequest
+from promotions.services import PromotionRequest
 
 # ---- input --------------------------------------------------------------------------------
 
@@ -52,6 +53,11 @@ class OrderPlaceSerializer(serializers.Serializer):
     lines = LineInSerializer(many=True)
     delivery = DeliveryInSerializer()
     payment = PaymentInSerializer()
+    promo_code = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    referral = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True,
+        help_text="A referral reward's code, or a referred friend's invitation (X3)",
+    )
 
     def to_service_kwargs(self) -> dict:
         data = self.validated_data
@@ -68,6 +74,7 @@ class OrderPlaceSerializer(serializers.Serializer):
                 address_id=d["address_id"],
             ),
             "payment": PaymentRequest.of(data["payment"]),
+            "promotion": PromotionRequest(code=data["promo_code"], referral=data["referral"]),
         }
 
 
