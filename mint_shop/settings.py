@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "StaffConsentSourceEnum": "consents.api.serializers.STAFF_SOURCES",
         "ContactDirectionEnum": "customers.models.ContactLogEntry.Direction",
         "LedgerDirectionEnum": "payments.models.LedgerEntry.Direction",
+        "FaultRemedyEnum": "cancellations.models.FaultClaim.Remedy",  # R7: wanted and given
         "InstalmentPlanStatusEnum": "payments.models.InstalmentPlan.Status",
     }
 )

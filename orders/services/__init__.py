@@ -2,11 +2,12 @@
 
 Orders own their lines (DESIGN.md): payments call `order_lines_accept_by_payment` and
 `order_lines_unaccept_by_payment` (hooks.py); cancellations withdraw lines before a contract
-(`order_lines_cancel`) and take cancelled ones off the order (`order_lines_take_off`) inside
-their own transactions; every app writes to a customer about an order through `tell_customer`.
+(`order_lines_cancel`) and end contracts (`order_lines_end_by_cancellation`) inside their own
+transactions; every app writes to a customer about an order through `tell_customer`.
 """
 
 from orders.services._common import tell_customer
+from orders.services.contract_end import order_line_add_remedy, order_lines_end_by_cancellation
 from orders.services.delays import orders_notify_delays
 from orders.services.despatch import (
     order_despatch,
@@ -19,7 +20,6 @@ from orders.services.lifecycle import (
     order_lines_accept_by_payment,
     order_lines_allocate,
     order_lines_cancel,
-    order_lines_take_off,
     order_lines_unaccept_by_payment,
     order_part_despatch_request,
 )
@@ -41,10 +41,11 @@ __all__ = [
     "idempotency_key_check",
     "order_decline",
     "order_despatch",
+    "order_line_add_remedy",
     "order_lines_accept_by_payment",
     "order_lines_allocate",
     "order_lines_cancel",
-    "order_lines_take_off",
+    "order_lines_end_by_cancellation",
     "order_lines_unaccept_by_payment",
     "order_part_despatch_request",
     "order_place",

@@ -59,26 +59,6 @@ def order_lines_cancel(*, order_id: int, line_ids: list[int], actor: Actor) -> O
     return order
 
 
-def order_lines_take_off(*, order_id: int, line_ids: list[int], actor: Actor) -> list[OrderLine]:
-    """Lines under contract that have not left are cancelled (R1, R8, C5): they leave the order
-    so they are never despatched, their stock returns, and payments hear of it.
-
-    Called by cancellations inside their transaction, which refunds the money by its own rules (R4).
-    """
-    with transaction.atomic(savepoint=False):
-        order = lock_order(order_id)
-        lines = lock_lines(order, line_ids)
-        require_live(lines)
-        withdraw_lines(
-            order=order,
-            lines=lines,
-            because=OrderLine.WithdrawnBecause.CONTRACT_CANCELLED,
-            actor=actor,
-            contract_ended=True,
-        )
-    return lines
-
-
 def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | None = None) -> list[OrderLine]:
     """O5: the warehouse sets stock aside for lines; only then may payments charge a card for them."""
     with transaction.atomic(durable=True):

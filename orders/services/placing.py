@@ -223,17 +223,12 @@ def _delivery(request: DeliveryRequest) -> tuple[DeliveryOption, int]:
     return chosen, chosen.charge_pence - standard
 
 
-def _promised_by(products, today):
-    """O6/P5: 21 days from the order, or from launch for pre-sale, or the advertised date."""
-    days = settings.MINT_DELIVERY_PROMISE_DAYS
-    dates = []
-    for product in products:
-        if product.advertised_delivery_date:
-            dates.append(product.advertised_delivery_date)
-        else:
-            start = max(today, product.launch_date) if product.launch_date else today
-            dates.append(clock.days_after(start, days))
-    return max(dates)
+def _promised_by(product, today):
+    """O6/P5, per line: 21 days from the order, or from launch for pre-sale, or the advertised date."""
+    if product.advertised_delivery_date:
+        return product.advertised_delivery_date
+    start = max(today, product.launch_date) if product.launch_date else today
+    return clock.days_after(start, settings.MINT_DELIVERY_PROMISE_DAYS)
 
 
 def _check_high_value(*, customer, total_pence: int, method: str) -> None:
@@ -381,7 +376,7 @@ def order_place(
             delivery_postcode=delivery.postcode,
             delivery_country=delivery.country,
             confirmation_email=delivery.confirmation_email,
-            promised_by=_promised_by([products[r.product_id] for r in lines], today),
+            promised_by=max(_promised_by(products[r.product_id], today) for r in lines),
             idempotency_key=idempotency_key or "",
             request_fingerprint=request_fingerprint,
         )
@@ -394,6 +389,7 @@ def order_place(
                     unit_price_pence=products[r.product_id].price_pence,
                     discount_pence=discount,
                     engraving_text=r.engraving_text,
+                    promised_by=_promised_by(products[r.product_id], today),
                 )
                 for r, discount in zip(lines, discounts, strict=True)
             ],
