@@ -14,6 +14,7 @@ from cancellations.models import Cancellation
 from mint_shop import clock
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
+from orders.money import line_goods_pence
 
 # Before a contract there is nothing to cancel: the line is simply withdrawn from the offer (O3).
 WITHDRAW = "withdraw"
@@ -131,7 +132,7 @@ def delivery_refund_pence(*, order: Order, right: str, whole_order_ends: bool) -
 
 def refund_pieces(*, order: Order, lines: list[OrderLine], right: str, whole_order_ends: bool) -> RefundPieces:
     return RefundPieces(
-        goods_pence=sum(line.quantity * line.unit_price_pence for line in lines),
+        goods_pence=sum(line_goods_pence(line) for line in lines),
         discount_pence=sum(line.discount_pence for line in lines),
         delivery_pence=delivery_refund_pence(order=order, right=right, whole_order_ends=whole_order_ends),
     )

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from catalogue import errors
+from catalogue import errors, hooks
 from catalogue.models import Product
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -25,11 +25,14 @@ def product_price_change(*, product_id: int, price_pence: int, actor: Actor) -> 
 
 
 def product_withdraw(*, product_id: int, actor: Actor) -> Product:
-    """P3: take a product off sale; orders placed earlier are untouched until staff act on them."""
+    """P3 (T&C 5.1): take a product off sale. Its lines on open orders stop before despatch in
+    the same transaction (orders hear of it through `catalogue.hooks`). Withdrawing twice does nothing more.
+    """
     with transaction.atomic(durable=True):
         product = Product.objects.select_for_update().get(pk=product_id)
         if product.withdrawn_at is None:
             product.withdrawn_at = clock.now()
             product._change_reason = f"withdrawn by {actor.describe()}"
             product.save(update_fields=["withdrawn_at"])
+            hooks.notify(hooks.PRODUCT_WITHDRAWN, product=product, actor=actor)
     return product

@@ -117,10 +117,25 @@ class AwaitingReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProductWithdrawnFilter(admin.SimpleListFilter):
+    """P3: orders with lines stopped because their product was withdrawn from sale."""
+
+    title = "product withdrawn from sale (P3)"
+    parameter_name = "product_withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Lines stopped by a withdrawal")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=selectors.order_lines_stopped_by_withdrawal().values("order_id"))
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
     list_display = ["id", "customer", "channel", "status", "payment_method", "placed_at", "promised_by"]
-    list_filter = ["status", "channel", "payment_method", AwaitingReviewFilter]
+    list_filter = ["status", "channel", "payment_method", AwaitingReviewFilter, ProductWithdrawnFilter]
     search_fields = ["id", "customer__last_name", "customer__email"]
     list_select_related = ["customer"]
     inlines = [OrderLineInline, ShipmentInline, OrderEventInline]
@@ -218,9 +233,11 @@ class OrderAdmin(SimpleHistoryAdmin):
                         postcode=data["delivery_postcode"],
                         country=data["delivery_country"].upper(),
                     ),
-                    payment={"method": data["payment_method"]}
-                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {})
-                    | ({"number_of_instalments": n} if (n := data["number_of_instalments"]) is not None else {}),
+                    payment=services.PaymentRequest(
+                        method=data["payment_method"],
+                        stripe_payment_method_id=data["stripe_payment_method_id"],
+                        number_of_instalments=data["number_of_instalments"],
+                    ),
                     actor=Actor.staff(request.user, channel=data["channel"]),
                     promotion=PromotionRequest(code=data["promo_code"], referral=data["referral"]),
                 )

@@ -5,9 +5,12 @@ class OrdersConfig(AppConfig):
     name = "orders"
 
     def ready(self) -> None:
+        from catalogue import hooks as catalogue_hooks
         from customers import hooks as customer_hooks
         from orders import promotions_link
         from orders.services.title import orders_title_pass_on_aml_passed
+        from orders.services.withdrawal import product_lines_stop
 
+        catalogue_hooks.register(catalogue_hooks.PRODUCT_WITHDRAWN, product_lines_stop)
         customer_hooks.on_aml_identity_passed(orders_title_pass_on_aml_passed)
         promotions_link.register()

@@ -3,7 +3,8 @@ from django.db import models
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from mint_shop.actors import Channel
+from mint_shop.actors import ActorKind, Channel
+from orders.money import line_amount_pence
 
 
 class PaymentMethod(models.TextChoices):
@@ -130,6 +131,8 @@ class OrderLine(models.Model):
         PRICE_REFUSED = "price_refused", "New price refused"
         # R1, R8, C5: a paid line cancelled before it left; it must not be despatched.
         CONTRACT_CANCELLED = "contract_ended", "Contract cancelled before despatch"
+        # P3 (T&C 5.1): the product was withdrawn from sale before this line left.
+        PRODUCT_WITHDRAWN = "off_sale", "Product withdrawn from sale"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
@@ -178,7 +181,7 @@ class OrderLine(models.Model):
 
     @property
     def total_pence(self) -> int:
-        return self.quantity * self.unit_price_pence - self.discount_pence
+        return line_amount_pence(self)
 
     @property
     def live(self) -> bool:
@@ -193,9 +196,32 @@ class OrderLine(models.Model):
 class OrderEvent(models.Model):
     """What happened to an order, appended in the same transaction as the change (DESIGN.md)."""
 
+    class Kind(models.TextChoices):
+        PLACED = "placed", "Placed"
+        DECLINED = "declined", "Declined (O4)"
+        LINES_WITHDRAWN = "lines_withdrawn", "Lines withdrawn"
+        LINES_ALLOCATED = "lines_allocated", "Lines allocated (O5)"
+        LINES_PAID = "lines_paid", "Lines paid and accepted (O3)"
+        LINES_PAYMENT_REVERSED = "lines_payment_reversed", "Payment for lines reversed"
+        PART_DESPATCH_REQUESTED = "part_despatch_requested", "Part despatch requested (O7)"
+        DESPATCHED = "despatched", "Despatched (O8)"
+        DELIVERED = "delivered", "Delivered (O9)"
+        DELAY_NOTIFIED = "delay_notified", "Delay notified (O6)"
+        PRICE_QUESTION_ASKED = "price_question_asked", "New price put (P7)"
+        PRICE_QUESTION_ANSWERED = "price_question_answered", "New price answered (P7)"
+        NON_RECEIPT_REPORTED = "non_receipt_reported", "Non-receipt reported (O11)"
+        SENT_IN_ERROR = "sent_in_error", "Sent in error (O12)"
+        TITLE_PASSED = "title_passed", "Title passed (O10)"
+        REMEDY_LINE_ADDED = "remedy_line_added", "Replacement or repair added (R7)"
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40)
-    actor = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.CharField(max_length=200)  # who, as words: "staff:jo via phone"
+    # Who, as a reference: the user who acted (none for the system), and in what role.
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices, default=ActorKind.SYSTEM)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -35,6 +35,25 @@ def order_list_awaiting_review() -> QuerySet:
     return _shaped(orders).order_by("customer__deceased_at", "customer_id", "pk")
 
 
+def order_line_ids_live(*, order_id: int) -> list[int]:
+    """The lines still on the order (O3): what a payment in full pays for and accepts."""
+    return list(
+        OrderLine.objects.filter(order_id=order_id, withdrawn_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def order_lines_stopped_by_withdrawal() -> QuerySet:
+    """P3: lines taken off open orders because their product was withdrawn from sale, newest first,
+    for staff to follow up (the customer is told, and refunded for any paid)."""
+    return (
+        OrderLine.objects.filter(withdrawn_because=OrderLine.WithdrawnBecause.PRODUCT_WITHDRAWN)
+        .select_related("product", "order__customer")
+        .order_by("-withdrawn_at", "-pk")
+    )
+
+
 def order_get_for_staff(*, order_id: int) -> Order:
     return _shaped(Order.objects.all()).get(pk=order_id)
 

@@ -5,17 +5,22 @@ may refuse with RuleViolation (rolling the whole service back), and leaves Strip
 to run after the commit.
 """
 
+from functools import partial
+
 from django.db import transaction
 
 from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
 from orders import hooks
 from orders.models import PaymentMethod
+from orders.services import PaymentRequest
 from payments import errors
 from payments.models import LedgerEntry, OrderPayment
+from payments.selectors import order_money
 from payments.services import card
 from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
 from payments.services.ledger import ledger_record
+from payments.services.money_back import money_back_grant
 from promotions.selectors import redemptions_for_order
 
 
@@ -23,9 +28,9 @@ def _actor() -> Actor:
     return Actor.system()
 
 
-def on_order_placed(*, order, payment: dict | None = None, **_) -> None:
-    payment = payment or {}
-    method = payment.get("method") or order.payment_method
+def on_order_placed(*, order, payment: PaymentRequest | dict | None = None, **_) -> None:
+    payment = PaymentRequest.of(payment or {"method": order.payment_method})
+    method = payment.method
     if method != order.payment_method or method not in PaymentMethod.values:
         raise RuleViolation(errors.METHOD_NOT_ACCEPTED, f"{method!r} is not how this order says it will be paid.")
     # A savepoint: a refusal leaves nothing behind even if the caller goes on.
@@ -79,9 +84,38 @@ def on_lines_withdrawn(*, order, lines, **_) -> None:
         card.card_lines_withdrawn(order=order, lines=list(lines), actor=_actor())
 
 
+def on_amount_due(*, order, **_) -> int | None:
+    """O8: what the despatch confirmation says is due. A card order owes nothing: the despatch
+    check let its lines go only when captured, charged or covered by the hold captured now."""
+    order_payment = OrderPayment.objects.filter(order=order).first()
+    if order_payment is None:
+        return None
+    if order_payment.method == PaymentMethod.CARD and not order_payment.invoice_chosen_at:
+        return 0
+    return order_money(order_id=order.pk)["outstanding_pence"]
+
+
+def on_money_back_due(*, order, amount_pence, request_id, reason, reimbursement, **_) -> None:
+    """P3's refund for paid lines of a withdrawn product, O12's return postage: granted once the
+    order's change commits (the grant is its own transaction), once per request id."""
+    transaction.on_commit(
+        partial(
+            money_back_grant,
+            order_id=order.pk,
+            amount_pence=amount_pence,
+            request_id=request_id,
+            reason=reason,
+            reimbursement=reimbursement,
+            actor=_actor(),
+        )
+    )
+
+
 def register() -> None:
     hooks.register(hooks.ORDER_PLACED, on_order_placed)
     hooks.register(hooks.LINES_ALLOCATED, on_lines_allocated)
     hooks.register(hooks.LINES_DESPATCH_CHECK, on_lines_despatch_check)
     hooks.register(hooks.LINES_DESPATCHED, on_lines_despatched)
     hooks.register(hooks.LINES_WITHDRAWN, on_lines_withdrawn)
+    hooks.register(hooks.MONEY_BACK_DUE, on_money_back_due)
+    hooks.register(hooks.AMOUNT_DUE, on_amount_due)

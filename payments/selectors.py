@@ -7,7 +7,7 @@ from django.db.models import Q, Sum
 
 from mint_shop import clock
 from orders.models import OrderLine
-from payments.amounts import line_amount_pence, order_charges_pence
+from orders.money import order_total_pence
 from payments.models import (
     FinanceApplication,
     Instalment,
@@ -45,8 +45,9 @@ def order_money(*, order_id: int) -> dict:
         .aggregate(total=Sum("amount_pence"))["total"]
         or 0
     )
-    lines = OrderLine.objects.filter(order_id=order_id).select_related("order")
-    total = sum(line_amount_pence(line) for line in lines) + (order_charges_pence(lines[0].order) if lines else 0)
+    lines = list(OrderLine.objects.filter(order_id=order_id).select_related("order"))
+    # O3: withdrawn, declined and cancelled lines are not owed, so not outstanding (orders/money.py).
+    total = order_total_pence(lines[0].order, lines) if lines else 0
     taken = by_direction.get(LedgerEntry.Direction.IN, 0)
     reimbursed = sums.get(LedgerEntry.Kind.REIMBURSEMENT, 0)
     refunded = by_direction.get(LedgerEntry.Direction.OUT, 0) - reimbursed

@@ -14,6 +14,7 @@ from mint_shop.actors import Actor
 from mint_shop.background import enqueue_on_commit
 from mint_shop.money import format_pence
 from orders.models import Order, OrderLine
+from orders.money import line_goods_pence
 from orders.services import order_lines_end_by_cancellation, tell_customer
 from payments.selectors import order_money
 
@@ -97,7 +98,7 @@ def cancellation_record(
         CancellationLine(
             cancellation=cancellation,
             order_line=line,
-            goods_pence=line.quantity * line.unit_price_pence,
+            goods_pence=line_goods_pence(line),
             discount_pence=line.discount_pence,
             to_come_back=line in to_come_back,
         )

@@ -1,4 +1,5 @@
-"""C7 for customer service: open orders of customers who have died, and completing their review."""
+"""Staff queues of orders held back: C7 (open orders of customers who have died, and completing
+their review) and P3 (lines stopped by a product's withdrawal from sale)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -21,6 +22,17 @@ class StaffOrdersAwaitingReviewView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.order_list_awaiting_review()
+
+
+class StaffWithdrawnProductLinesView(generics.ListAPIView):
+    """P3: the queue of lines stopped because their product was withdrawn from sale."""
+
+    serializer_class = s.StoppedLineSerializer
+    permission_classes = [HasStaffPermissions]
+    required_permissions = ("orders.view_order",)
+
+    def get_queryset(self):
+        return selectors.order_lines_stopped_by_withdrawal()
 
 
 class StaffCustomerOrdersReviewCompleteView(APIView):

@@ -5,7 +5,8 @@ from rest_framework import serializers
 from mint_shop.actors import Channel
 from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
-from orders.services import DeliveryRequest, LineRequest
+from orders.money import lines_amount_pence, live_lines, order_total_pence
+from orders.services import DeliveryRequest, LineRequest, PaymentRequest
 from promotions.services import PromotionRequest
 
 # ---- input --------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class OrderPlaceSerializer(serializers.Serializer):
                 confirmation_email=d["confirmation_email"],
                 address_id=d["address_id"],
             ),
-            "payment": dict(data["payment"]),
+            "payment": PaymentRequest.of(data["payment"]),
             "promotion": PromotionRequest(code=data["promo_code"], referral=data["referral"]),
         }
 
@@ -146,6 +147,18 @@ class OrderLineSerializer(serializers.ModelSerializer):
         return line.accepted_at is not None
 
 
+class StoppedLineSerializer(OrderLineSerializer):
+    """P3: a line stopped by its product's withdrawal, with the order and customer to follow up."""
+
+    order = serializers.IntegerField(source="order_id", read_only=True)
+    customer = serializers.IntegerField(source="order.customer_id", read_only=True)
+    order_status = serializers.CharField(source="order.status", read_only=True)
+
+    class Meta(OrderLineSerializer.Meta):
+        fields = ["order", "customer", "order_status", *OrderLineSerializer.Meta.fields]
+        read_only_fields = fields
+
+
 class ShipmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shipment
@@ -179,10 +192,10 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_goods_pence(self, order) -> int:  # the live lines after their discounts
-        return sum(line.total_pence for line in order.lines.all() if line.live)
+        return lines_amount_pence(live_lines(order.lines.all()))
 
     def get_total_pence(self, order) -> int:
-        return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+        return order_total_pence(order)
 
 
 class PlacedLineSerializer(serializers.ModelSerializer):
@@ -224,10 +237,10 @@ class OrderPlacedSerializer(serializers.ModelSerializer):
         return PlacedLineSerializer(self._lines(order), many=True).data
 
     def get_goods_pence(self, order) -> int:
-        return sum(line.total_pence for line in self._lines(order) if line.live)
+        return lines_amount_pence(live_lines(self._lines(order)))
 
     def get_total_pence(self, order) -> int:
-        return self.get_goods_pence(order) + order.delivery_pence + order.part_despatch_charge_pence
+        return order_total_pence(order, self._lines(order))
 
     def get_url(self, order) -> str:
         return reverse(self.context["detail_view"], args=[order.pk])

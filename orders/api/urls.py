@@ -21,6 +21,11 @@ urlpatterns = [
         name="staff-orders-awaiting-review",
     ),
     path(
+        "staff/orders/withdrawn-product-lines/",
+        review_views.StaffWithdrawnProductLinesView.as_view(),
+        name="staff-orders-withdrawn-product-lines",
+    ),
+    path(
         "staff/customers/<int:customer_id>/open-orders-review/complete/",
         review_views.StaffCustomerOrdersReviewCompleteView.as_view(),
         name="staff-customer-orders-review-complete",

@@ -1,11 +1,12 @@
 """Writes for orders: one public function per use case, keyword-only arguments, one transaction.
 
-Payments calls `order_lines_accept_by_payment` and `order_lines_unaccept_by_payment` (hooks.py).
-Cancellations, above orders, call `order_lines_end_by_cancellation` and `tell_customer` inside
-their own transactions rather than writing orders' rows themselves.
+Orders own their lines (DESIGN.md): payments call `order_lines_accept_by_payment` and
+`order_lines_unaccept_by_payment` (hooks.py); cancellations withdraw lines before a contract
+(`order_lines_cancel`) and end contracts (`order_lines_end_by_cancellation`) inside their own
+transactions; every app writes to a customer about an order through `tell_customer`.
 """
 
-from orders.services._common import stock_apply, stock_lock, tell_customer
+from orders.services._common import tell_customer
 from orders.services.contract_end import order_line_add_remedy, order_lines_end_by_cancellation
 from orders.services.delays import orders_notify_delays
 from orders.services.despatch import (
@@ -22,13 +23,20 @@ from orders.services.lifecycle import (
     order_lines_unaccept_by_payment,
     order_part_despatch_request,
 )
-from orders.services.placing import DeliveryRequest, LineRequest, idempotency_key_check, order_place
+from orders.services.placing import (
+    DeliveryRequest,
+    LineRequest,
+    PaymentRequest,
+    idempotency_key_check,
+    order_place,
+)
 from orders.services.prices import order_price_change_propose, order_price_change_respond
 from orders.services.review import customer_orders_review_complete
 
 __all__ = [
     "DeliveryRequest",
     "LineRequest",
+    "PaymentRequest",
     "customer_orders_review_complete",
     "idempotency_key_check",
     "order_decline",
@@ -47,7 +55,5 @@ __all__ = [
     "shipment_record_delivery",
     "shipment_record_sent_in_error",
     "shipment_report_non_receipt",
-    "stock_apply",
-    "stock_lock",
     "tell_customer",
 ]

@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db.models import Case, F, When
+from simple_history.utils import bulk_update_with_history
 
 from catalogue.models import Product
 from mint_shop import clock
@@ -20,7 +21,9 @@ def lock_order(order_id: int) -> Order:
 
 def lock_lines(order: Order, line_ids: list[int] | None = None) -> list[OrderLine]:
     """The order's lines, locked in pk order; naming a line not on the order is refused."""
-    lines = OrderLine.objects.select_for_update().filter(order=order).order_by("pk")
+    lines = (
+        OrderLine.objects.select_for_update(of=("self",)).select_related("product").filter(order=order).order_by("pk")
+    )
     if line_ids is not None:
         lines = lines.filter(pk__in=line_ids)
     lines = list(lines)
@@ -39,11 +42,34 @@ def require_live(lines: list[OrderLine]) -> None:
         raise RuleViolation(errors.LINE_WITHDRAWN, "A line has already left the order.")
 
 
-def stock_lock(product_ids: list[int]) -> dict[int, int]:
-    """Lock the products' rows in pk order (so two orders never deadlock) and read their stock."""
-    return dict(
-        Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk", "stock")
-    )
+def require_on_sale(lines: list[OrderLine]) -> None:
+    """P3: a line whose product was withdrawn from sale is neither allocated nor despatched."""
+    stopped = [
+        line
+        for line in lines
+        if line.withdrawn_because == OrderLine.WithdrawnBecause.PRODUCT_WITHDRAWN
+        or line.product.withdrawn_at is not None
+    ]
+    if stopped:
+        raise RuleViolation(
+            errors.PRODUCT_WITHDRAWN,
+            f"Line(s) {', '.join(str(line.pk) for line in stopped)}: the product was withdrawn from sale.",
+        )
+
+
+def require_no_price_question(lines: list[OrderLine]) -> None:
+    if any(line.price_question_at and not line.price_answered_at for line in lines):
+        raise RuleViolation(errors.PRICE_QUESTION_OPEN, "A line waits for the customer's answer to a new price.")
+
+
+def stock_lock(product_ids: list[int]) -> dict[int, int | None]:
+    """Lock the products' rows in pk order (so two orders never deadlock) and read their stock:
+    None for a product withdrawn from sale (P3)."""
+    rows = Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk")
+    return {
+        pk: None if withdrawn_at else stock
+        for pk, stock, withdrawn_at in rows.values_list("pk", "stock", "withdrawn_at")
+    }
 
 
 def stock_apply(changes: dict[int, int]) -> None:
@@ -56,12 +82,24 @@ def stock_apply(changes: dict[int, int]) -> None:
     )
 
 
-def withdraw_lines(*, order: Order, lines: list[OrderLine], because: str, actor: Actor) -> None:
-    """Lines leave the offer before any contract: their stock goes back and payments release holds."""
+def lines_save(lines: list[OrderLine], fields: list[str], *, actor: Actor) -> None:
+    """Every change to order lines keeps its history row (simple-history), in one UPDATE."""
+    bulk_update_with_history(lines, OrderLine, fields, default_user=actor.user, default_change_reason=actor.describe())
+
+
+def withdraw_lines(*, order: Order, lines: list[OrderLine], because: str, actor: Actor, contract_ended=False) -> None:
+    """Lines leave the order: their stock goes back, and payments release or return their money.
+
+    Before a contract they are simply withdrawn from the offer; `contract_ended` takes off lines
+    already under contract that have not left (R1, R8, C5 cancellations, P3 withdrawals).
+    The order is cancelled with its last live line.
+    """
     if not lines:
         return
-    if any(line.accepted_at for line in lines):
+    if not contract_ended and any(line.accepted_at for line in lines):
         raise RuleViolation(errors.ALREADY_ACCEPTED, "A line is already under contract; it can only be cancelled.")
+    if any(line.shipment_id for line in lines):
+        raise RuleViolation(errors.ALREADY_DESPATCHED, "A line has already been despatched; it must come back.")
     take_off_order(order=order, lines=lines, because=because, actor=actor)
     hooks.notify(hooks.LINES_WITHDRAWN, order=order, lines=lines)
 
@@ -72,7 +110,7 @@ def take_off_order(*, order: Order, lines: list[OrderLine], because: str, actor:
     for line in lines:
         line.withdrawn_at = now
         line.withdrawn_because = because
-    OrderLine.objects.bulk_update(lines, ["withdrawn_at", "withdrawn_because"])
+    lines_save(lines, ["withdrawn_at", "withdrawn_because"], actor=actor)
     returned = Counter()
     for line in lines:
         returned[line.product_id] += line.quantity
@@ -89,9 +127,10 @@ def postal_address(order: Order) -> str:
 
 
 def tell_customer(*, order: Order, kind: str, subject: str, body: str, dedupe_key: str) -> Message:
-    """A service message (D3) about the order: by letter for postal orders, otherwise by email."""
+    """A service message (D3) about the order, the one way every app writes to a customer about one:
+    by letter for postal orders and customers who prefer post (or have no email), otherwise by email."""
     customer = order.customer
-    if order.channel == Channel.POST:
+    if order.channel == Channel.POST or customer.preferred_contact == Channel.POST or not customer.email:
         channel = Message.Channel.LETTER
         recipient = postal_address(order)
     else:

@@ -14,7 +14,7 @@ from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders import errors, events
 from orders.models import Order, OrderLine
-from orders.services._common import lock_lines, stock_apply, stock_lock, take_off_order
+from orders.services._common import lines_save, lock_lines, stock_apply, stock_lock, take_off_order
 
 
 def order_lines_end_by_cancellation(*, order: Order, line_ids: list[int], actor: Actor) -> list[OrderLine]:
@@ -32,7 +32,7 @@ def order_lines_end_by_cancellation(*, order: Order, line_ids: list[int], actor:
             raise RuleViolation(errors.LINE_WITHDRAWN, "A line has already left the order or been cancelled.")
         for line in lines:
             line.contract_ended_at = clock.now()
-        OrderLine.objects.bulk_update(lines, ["contract_ended_at"])
+        lines_save(lines, ["contract_ended_at"], actor=actor)
         waiting = [line for line in lines if line.shipment_id is None]
         if waiting:
             take_off_order(
@@ -50,7 +50,7 @@ def order_line_add_remedy(*, order: Order, line_id: int, replacement: bool, acto
     with transaction.atomic(savepoint=False):
         (faulty,) = lock_lines(order, [line_id])
         if replacement:
-            if stock_lock([faulty.product_id])[faulty.product_id] < faulty.quantity:
+            if (stock_lock([faulty.product_id])[faulty.product_id] or 0) < faulty.quantity:  # None: withdrawn (P3)
                 raise RuleViolation(errors.OUT_OF_STOCK, "None left to replace it with: offer a repair or a refund.")
             stock_apply({faulty.product_id: -faulty.quantity})
         now = clock.now()

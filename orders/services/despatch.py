@@ -13,11 +13,15 @@ from notifications.models import Message
 from notifications.services import message_queue
 from orders import errors, events, hooks
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
+from orders.money import lines_amount_pence, live_lines, order_charges_pence
 from orders.services._common import (
+    lines_save,
     lock_lines,
     lock_order,
     postal_address,
     require_live,
+    require_no_price_question,
+    require_on_sale,
     require_open,
     tell_customer,
 )
@@ -25,19 +29,32 @@ from orders.services.review import order_require_reviewed
 from orders.services.title import title_pass_due
 
 
-def _confirmation_body(order: Order, shipment: Shipment, lines: list[OrderLine]) -> str:
+def _confirmation_body(order: Order, shipment: Shipment, lines: list[OrderLine], due_pence: int) -> str:
     rows = [f"{line.quantity} x {line.product.name}" for line in lines]
     body = [
         f"Your order {order.pk} has been despatched with {shipment.carrier}, tracking {shipment.tracking_number}.",
         f"Expected by {shipment.advised_delivery_date:%d %B %Y}.",
         *rows,
     ]
-    unpaid = [line for line in lines if line.paid_at is None]
-    if unpaid:  # T&C 4.2: payment not taken before despatch, so the confirmation is the invoice
+    if due_pence:  # T&C 4.2: payment not taken before despatch, so the confirmation is the invoice
         body.append("Invoice:")
-        body += [f"{line.quantity} x {line.product.name}: {format_pence(line.total_pence)}" for line in unpaid]
-        body.append(f"Amount due: {format_pence(sum(line.total_pence for line in unpaid))}")
+        body += [f"{line.quantity} x {line.product.name}: {format_pence(line.total_pence)}" for line in lines]
+        body.append(f"Amount due, delivery included: {format_pence(due_pence)}")
+    else:
+        body.append("Nothing is due: payment for these items has been taken.")
     return "\n".join(body)
+
+
+def _amount_due_pence(order: Order) -> int:
+    """What the customer still owes on the order: payments say, or else the live lines not yet paid
+    for, with the order's charges while nothing of it is paid (orders/money.py)."""
+    answer = hooks.ask(hooks.AMOUNT_DUE, order=order)
+    if answer is not None:
+        return answer
+    kept = live_lines(order.lines.all())
+    unpaid = [line for line in kept if line.paid_at is None]
+    charges = order_charges_pence(order) if len(unpaid) == len(kept) else 0
+    return lines_amount_pence(unpaid) + charges if unpaid else 0
 
 
 def _send_confirmation(order: Order, shipment: Shipment, lines: list[OrderLine]) -> None:
@@ -52,10 +69,49 @@ def _send_confirmation(order: Order, shipment: Shipment, lines: list[OrderLine])
         kind="despatch_confirmation",
         recipient=recipient,
         subject=f"Despatch confirmation for order {order.pk}",
-        body=_confirmation_body(order, shipment, lines),
+        body=_confirmation_body(order, shipment, lines, _amount_due_pence(order)),
         dedupe_key=f"shipment:{shipment.pk}:despatch_confirmation",
         customer=order.customer,
     )
+
+
+# --- The despatch checks, one per rule ----------------------------------------------------
+
+
+def _check_despatch_details(carrier: str, tracking_number: str) -> None:
+    """O8: a shipment says who carries it and how to follow it."""
+    if not carrier.strip() or not tracking_number.strip():
+        raise RuleViolation(errors.DESPATCH_DETAILS_MISSING, "A shipment needs a carrier and a tracking number.")
+
+
+def _lines_named(all_lines: list[OrderLine], line_ids: list[int]) -> list[OrderLine]:
+    """O3: the lines named are on this order."""
+    wanted = set(line_ids)
+    lines = [line for line in all_lines if line.pk in wanted]
+    if len(lines) != len(wanted) or not lines:
+        raise RuleViolation(errors.LINES_UNKNOWN, "Some of those lines are not on this order.")
+    return lines
+
+
+def _check_not_despatched(lines: list[OrderLine]) -> None:
+    """O8: a line leaves once."""
+    if any(line.shipment_id for line in lines):
+        raise RuleViolation(errors.ALREADY_DESPATCHED, "A line has already been despatched.")
+
+
+def _check_allocated(lines: list[OrderLine]) -> None:
+    """O5: stock is set aside for every line before it leaves."""
+    if any(line.allocated_at is None for line in lines):
+        raise RuleViolation(errors.NOT_ALLOCATED, "Stock must be allocated to every line before despatch.")
+
+
+def _check_part_despatch(order: Order, all_lines: list[OrderLine], lines: list[OrderLine]) -> None:
+    """O7: sending only some of the lines waiting is a part despatch, which the customer asked for."""
+    waiting = [line for line in all_lines if line.live and line.shipment_id is None]
+    if len(lines) < len(waiting) and order.part_despatch_requested_at is None:
+        raise RuleViolation(
+            errors.PART_DESPATCH_NOT_REQUESTED, "Only the whole order can go unless the customer asks for part."
+        )
 
 
 def order_despatch(
@@ -67,34 +123,20 @@ def order_despatch(
     actor: Actor,
     advised_delivery_date: dt.date | None = None,
 ) -> Shipment:
-    """O8: allocated lines leave in one shipment; each not yet paid for is accepted by its despatch (O3).
-
-    Sending only some of the lines waiting is a part despatch, which the customer must have
-    asked for (O7).
-    """
-    if not carrier.strip() or not tracking_number.strip():
-        raise RuleViolation(errors.DESPATCH_DETAILS_MISSING, "A shipment needs a carrier and a tracking number.")
+    """O8: allocated lines leave in one shipment; each not yet paid for is accepted by its despatch (O3)."""
+    _check_despatch_details(carrier, tracking_number)
     with transaction.atomic(durable=True):
         order = lock_order(order_id)
         require_open(order)
         order_require_reviewed(order)
         all_lines = lock_lines(order)
-        wanted = set(line_ids)
-        lines = [line for line in all_lines if line.pk in wanted]
-        if len(lines) != len(wanted) or not lines:
-            raise RuleViolation(errors.LINES_UNKNOWN, "Some of those lines are not on this order.")
+        lines = _lines_named(all_lines, line_ids)
+        require_on_sale(lines)
         require_live(lines)
-        if any(line.shipment_id for line in lines):
-            raise RuleViolation(errors.ALREADY_DESPATCHED, "A line has already been despatched.")
-        if any(line.allocated_at is None for line in lines):
-            raise RuleViolation(errors.NOT_ALLOCATED, "Stock must be allocated to every line before despatch.")
-        if any(line.price_question_at and not line.price_answered_at for line in lines):
-            raise RuleViolation(errors.PRICE_QUESTION_OPEN, "A line waits for the customer's answer to a new price.")
-        waiting = [line for line in all_lines if line.live and line.shipment_id is None]
-        if len(lines) < len(waiting) and order.part_despatch_requested_at is None:
-            raise RuleViolation(
-                errors.PART_DESPATCH_NOT_REQUESTED, "Only the whole order can go unless the customer asks for part."
-            )
+        _check_not_despatched(lines)
+        _check_allocated(lines)
+        require_no_price_question(lines)
+        _check_part_despatch(order, all_lines, lines)
         hooks.notify(hooks.LINES_DESPATCH_CHECK, order=order, lines=lines)
         now = clock.now()
         shipment = Shipment.objects.create(
@@ -110,14 +152,13 @@ def order_despatch(
             if line.accepted_at is None:
                 line.accepted_at = now
                 line.accepted_via = OrderLine.AcceptedVia.DESPATCH
-        OrderLine.objects.bulk_update(lines, ["shipment", "accepted_at", "accepted_via"])
+        lines_save(lines, ["shipment", "accepted_at", "accepted_via"], actor=actor)
         events.shipment_despatched(
             order=order, shipment_id=shipment.pk, line_ids=[line.pk for line in lines], actor=actor
         )
         hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=lines, shipment=shipment)
         title_pass_due(order=order, lines=lines, actor=actor)  # O10: a pre-sale line's title waits for this
-        lines_with_products = list(OrderLine.objects.filter(pk__in=wanted).select_related("product"))
-        _send_confirmation(order, shipment, lines_with_products)
+        _send_confirmation(order, shipment, lines)
     return shipment
 
 
@@ -212,4 +253,14 @@ def shipment_record_sent_in_error(
             dedupe_key=f"sent_in_error:{record.pk}",
         )
         events.sent_in_error_recorded(order=shipment.order, shipment_id=shipment.pk, remedy=remedy, actor=actor)
+        if remedy == SentInError.Remedy.REIMBURSE_RETURN:
+            # O12: the return postage is ours, paid as a reimbursement on top of the price (like R3's).
+            hooks.notify(
+                hooks.MONEY_BACK_DUE,
+                order=shipment.order,
+                amount_pence=return_cost_pence,
+                request_id=f"sent-in-error-{record.pk}",
+                reason=f"return postage for items sent in error (O12), shipment {shipment.pk}",
+                reimbursement=True,
+            )
     return record

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -11,7 +10,17 @@ from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from orders import errors, events, hooks
 from orders.models import Order, OrderLine
-from orders.services._common import lock_lines, lock_order, require_live, require_open, tell_customer, withdraw_lines
+from orders.services._common import (
+    lines_save,
+    lock_lines,
+    lock_order,
+    require_live,
+    require_no_price_question,
+    require_on_sale,
+    require_open,
+    tell_customer,
+    withdraw_lines,
+)
 from orders.services.title import title_pass_due
 
 
@@ -62,16 +71,16 @@ def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | N
         lines = lock_lines(order, line_ids)
         if line_ids is None:
             lines = [line for line in lines if line.live]
+        require_on_sale(lines)
         require_live(lines)
-        if any(line.price_question_at and not line.price_answered_at for line in lines):
-            raise RuleViolation(errors.PRICE_QUESTION_OPEN, "A line waits for the customer's answer to a new price.")
+        require_no_price_question(lines)
         lines = [line for line in lines if line.allocated_at is None]
         if not lines:
             return []
         now = clock.now()
         for line in lines:
             line.allocated_at = now
-        OrderLine.objects.bulk_update(lines, ["allocated_at"])
+        lines_save(lines, ["allocated_at"], actor=actor)
         events.lines_allocated(order=order, line_ids=[line.pk for line in lines], actor=actor)
         hooks.notify(hooks.LINES_ALLOCATED, order=order, lines=lines)
     return lines
@@ -96,7 +105,7 @@ def order_lines_accept_by_payment(
             clearing = [line for line in lines if line.funds_cleared_at is None]
             for line in clearing:
                 line.funds_cleared_at = accepted_at
-            bulk_update_with_history(clearing, OrderLine, ["funds_cleared_at"])
+            lines_save(clearing, ["funds_cleared_at"], actor=actor)
         fresh = [line for line in lines if line.paid_at is None]
         for line in fresh:
             line.paid_at = accepted_at
@@ -104,7 +113,7 @@ def order_lines_accept_by_payment(
                 line.accepted_at = accepted_at
                 line.accepted_via = OrderLine.AcceptedVia.PAYMENT
         if fresh:
-            OrderLine.objects.bulk_update(fresh, ["paid_at", "accepted_at", "accepted_via"])
+            lines_save(fresh, ["paid_at", "accepted_at", "accepted_via"], actor=actor)
             events.lines_paid(order=order, line_ids=[line.pk for line in fresh], actor=actor)
             tell_customer(
                 order=order,
@@ -134,7 +143,7 @@ def order_lines_unaccept_by_payment(*, order_id: int, line_ids: list[int], actor
                 line.accepted_at = despatched_at
                 line.accepted_via = OrderLine.AcceptedVia.DESPATCH if despatched_at else ""
         if paid:
-            OrderLine.objects.bulk_update(paid, ["paid_at", "accepted_at", "accepted_via"])
+            lines_save(paid, ["paid_at", "accepted_at", "accepted_via"], actor=actor)
             events.lines_payment_reversed(order=order, line_ids=[line.pk for line in paid], actor=actor)
     return lines
 

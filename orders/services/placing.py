@@ -35,6 +35,24 @@ class LineRequest:
 
 
 @dataclass(frozen=True)
+class PaymentRequest:
+    """How the customer will pay (M1), and what the method needs; payments read it when the order is placed."""
+
+    method: str = PaymentMethod.CARD
+    stripe_payment_method_id: str = ""  # card (M2): Stripe's id for the card, never its number
+    number_of_instalments: int | None = None  # instalments (M5)
+    other_fields: tuple[str, ...] = ()  # anything else a client sent (raw card fields are refused, M2)
+
+    @classmethod
+    def of(cls, payment: "PaymentRequest | dict") -> "PaymentRequest":
+        """Read a request's payment part; keys this object has no field for are kept by name only."""
+        if isinstance(payment, cls):
+            return payment
+        known = {name: payment[name] for name in cls.__dataclass_fields__ if name in payment and name != "other_fields"}
+        return cls(**known, other_fields=tuple(sorted(set(payment) - set(known))))
+
+
+@dataclass(frozen=True)
 class DeliveryRequest:
     option_code: str
     name: str = ""
@@ -76,6 +94,18 @@ def _channel_for(actor: Actor) -> str:
     return Channel.WEB
 
 
+def _check_payment_method(payment: PaymentRequest) -> None:
+    """M1: one of the mint's ways to pay."""
+    if payment.method not in PaymentMethod.values:
+        raise RuleViolation(errors.PAYMENT_METHOD_UNKNOWN, f"Unknown payment method {payment.method!r}.")
+
+
+def _check_terms(terms) -> None:
+    """P8: an order is made under terms published long enough before it."""
+    if terms is None:
+        raise RuleViolation(errors.NO_TERMS_IN_FORCE, "No terms have been published long enough to order under.")
+
+
 def _check_quantities(lines: list[LineRequest]) -> None:
     if not lines:
         raise RuleViolation(errors.EMPTY_ORDER, "An order needs at least one line.")
@@ -87,36 +117,69 @@ def _check_quantities(lines: list[LineRequest]) -> None:
             )
 
 
-def _check_products(*, requests, wanted: Counter, products, today) -> None:
-    """P3–P7 for each product: what holds whoever the customer is."""
+def _check_known(*, wanted: Counter, products) -> None:
+    """P3: every product asked for exists."""
     missing = set(wanted) - set(products)
     if missing:
         raise RuleViolation(errors.PRODUCT_UNKNOWN, f"No such product: {sorted(missing)}.")
+
+
+def _check_on_sale(product) -> None:
+    """P3 (T&C 5.1): a product withdrawn from sale is no longer sold."""
+    if product.withdrawn_at is not None:
+        raise RuleViolation(errors.PRODUCT_WITHDRAWN, f"{product.sku} has been withdrawn from sale.")
+
+
+def _check_price_seen(request: LineRequest, product) -> None:
+    """P7: the customer buys at the price they saw, or is told the new one."""
+    if request.seen_unit_price_pence is not None and request.seen_unit_price_pence != product.price_pence:
+        raise RuleViolation(
+            errors.PRICE_CHANGED,
+            f"The price of {product.sku} is now {format_pence(product.price_pence)} "
+            f"(you saw {format_pence(request.seen_unit_price_pence)}).",
+        )
+
+
+def _check_stock_early(product, quantity: int) -> None:
+    """P3, early and unlocked, so a sold-out launch refuses cheaply; _take_stock decides under the lock."""
+    if product.stock < quantity:
+        raise RuleViolation(errors.OUT_OF_STOCK, f"Only {product.stock} left of {product.sku}.")
+
+
+def _check_engraving(request: LineRequest, product) -> None:
+    """P6: only a personalisable product takes an engraving."""
+    if request.engraving_text and not product.personalisable:
+        raise RuleViolation(errors.ENGRAVING_NOT_ALLOWED, f"{product.sku} cannot be personalised.")
+
+
+def _check_launched(product, today) -> None:
+    """P5: before its launch a product is sold only while its pre-sale is open."""
+    if (
+        product.launch_date
+        and product.launch_date > today
+        and not (product.presale_opens_on and product.presale_opens_on <= today)
+    ):
+        raise RuleViolation(errors.NOT_YET_ON_SALE, f"{product.sku} is not on sale before {product.launch_date}.")
+
+
+def _check_per_order_limit(product, quantity: int) -> None:
+    """P4: at most so many of a product in one order."""
+    if product.max_per_order is not None and quantity > product.max_per_order:
+        raise RuleViolation(errors.LIMIT_PER_ORDER, f"At most {product.max_per_order} of {product.sku} in one order.")
+
+
+def _check_products(*, requests, wanted: Counter, products, today) -> None:
+    """P3–P7 for each product: what holds whoever the customer is, one named check per rule."""
+    _check_known(wanted=wanted, products=products)
     for r in requests:
         product = products[r.product_id]
-        if product.withdrawn_at is not None:
-            raise RuleViolation(errors.PRODUCT_WITHDRAWN, f"{product.sku} has been withdrawn from sale.")
-        if r.seen_unit_price_pence is not None and r.seen_unit_price_pence != product.price_pence:
-            raise RuleViolation(
-                errors.PRICE_CHANGED,
-                f"The price of {product.sku} is now {format_pence(product.price_pence)} "
-                f"(you saw {format_pence(r.seen_unit_price_pence)}).",
-            )
-        if product.stock < wanted[r.product_id]:
-            # Early and unlocked, so a sold-out launch refuses cheaply; _take_stock decides under the lock.
-            raise RuleViolation(errors.OUT_OF_STOCK, f"Only {product.stock} left of {product.sku}.")
-        if r.engraving_text and not product.personalisable:
-            raise RuleViolation(errors.ENGRAVING_NOT_ALLOWED, f"{product.sku} cannot be personalised.")
-        if product.launch_date and product.launch_date > today and not (
-            product.presale_opens_on and product.presale_opens_on <= today
-        ):
-            raise RuleViolation(errors.NOT_YET_ON_SALE, f"{product.sku} is not on sale before {product.launch_date}.")
+        _check_on_sale(product)
+        _check_price_seen(r, product)
+        _check_stock_early(product, wanted[r.product_id])
+        _check_engraving(r, product)
+        _check_launched(product, today)
     for product_id, quantity in wanted.items():
-        product = products[product_id]
-        if product.max_per_order is not None and quantity > product.max_per_order:
-            raise RuleViolation(
-                errors.LIMIT_PER_ORDER, f"At most {product.max_per_order} of {product.sku} in one order."
-            )
+        _check_per_order_limit(products[product_id], quantity)
 
 
 def _check_customer_limits(*, customer, wanted: Counter, products) -> None:
@@ -189,9 +252,14 @@ def _check_high_value(*, customer, total_pence: int, method: str) -> None:
 def _take_stock(wanted: Counter) -> None:
     """P3: lock the products in pk order, check, and take the stock in one UPDATE.
 
-    Done last in the transaction so the product rows stay locked only until the commit.
+    Done last in the transaction so the product rows stay locked only until the commit. A
+    product withdrawn since the early check is refused here, under its lock, so no line of a
+    withdrawn product is placed after the withdrawal stopped the open ones.
     """
     rows = stock_lock(list(wanted))
+    withdrawn = [product_id for product_id in wanted if rows[product_id] is None]
+    if withdrawn:
+        raise RuleViolation(errors.PRODUCT_WITHDRAWN, f"Product(s) {withdrawn} have been withdrawn from sale.")
     for product_id, quantity in wanted.items():
         if rows[product_id] < quantity:
             raise RuleViolation(
@@ -229,7 +297,7 @@ def order_place(
     customer: Customer,
     lines: list[LineRequest],
     delivery: DeliveryRequest,
-    payment: dict,
+    payment: PaymentRequest | dict,
     actor: Actor,
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
@@ -243,9 +311,8 @@ def order_place(
     idempotency_key_check(idempotency_key)
     _check_quantities(lines)
     channel = _channel_for(actor)
-    method = payment.get("method", PaymentMethod.CARD)
-    if method not in PaymentMethod.values:
-        raise RuleViolation(errors.PAYMENT_METHOD_UNKNOWN, f"Unknown payment method {method!r}.")
+    payment = PaymentRequest.of(payment)
+    _check_payment_method(payment)
     now = clock.now()
     today = clock.london_date(now)
     wanted = Counter()
@@ -275,8 +342,7 @@ def order_place(
         delivery = _resolve_address(customer=customer, request=delivery)
         option, supplement = _delivery(delivery)
         terms = terms_version_for(placed_at=now)
-        if terms is None:
-            raise RuleViolation(errors.NO_TERMS_IN_FORCE, "No terms have been published long enough to order under.")
+        _check_terms(terms)
 
         goods = [r.quantity * products[r.product_id].price_pence for r in lines]
         # X1–X3: a promo code and a referral reward, checked; every line carries its share (X2).
@@ -293,13 +359,13 @@ def order_place(
         discounts = promotions.line_discounts
         delivery_pence = option.charge_pence - promotions.delivery_discount_pence
         total = sum(goods) - sum(discounts) + delivery_pence
-        _check_high_value(customer=customer, total_pence=total, method=method)
+        _check_high_value(customer=customer, total_pence=total, method=payment.method)
 
         order = Order.objects.create(
             customer=customer,
             channel=channel,
             keyed_by=actor.user if actor.kind == ActorKind.STAFF else None,
-            payment_method=method,
+            payment_method=payment.method,
             terms_version=terms,
             delivery_option=option,
             delivery_pence=delivery_pence,

@@ -8,7 +8,7 @@ from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from orders import errors, events
 from orders.models import OrderLine
-from orders.services._common import lock_lines, lock_order, require_open, tell_customer, withdraw_lines
+from orders.services._common import lines_save, lock_lines, lock_order, require_open, tell_customer, withdraw_lines
 
 
 def _open_question(line: OrderLine) -> bool:
@@ -39,8 +39,8 @@ def order_price_change_propose(*, order_id: int, actor: Actor) -> list[OrderLine
             line.price_question_at = now
             line.price_answer = ""
             line.price_answered_at = None
-        OrderLine.objects.bulk_update(
-            lines, ["proposed_unit_price_pence", "price_question_at", "price_answer", "price_answered_at"]
+        lines_save(
+            lines, ["proposed_unit_price_pence", "price_question_at", "price_answer", "price_answered_at"], actor=actor
         )
         events.price_question_asked(order=order, line_ids=[line.pk for line in lines], actor=actor)
         rows = [
@@ -79,7 +79,7 @@ def order_price_change_respond(*, order_id: int, agree: bool, actor: Actor) -> l
             line.price_answered_at = now
             if agree:
                 line.unit_price_pence = line.proposed_unit_price_pence
-        OrderLine.objects.bulk_update(lines, ["price_answer", "price_answered_at", "unit_price_pence"])
+        lines_save(lines, ["price_answer", "price_answered_at", "unit_price_pence"], actor=actor)
         events.price_question_answered(order=order, line_ids=[line.pk for line in lines], agreed=agree, actor=actor)
         if not agree:
             withdraw_lines(order=order, lines=lines, because=OrderLine.WithdrawnBecause.PRICE_REFUSED, actor=actor)

@@ -10,15 +10,13 @@ Each of those moments calls `title_pass_due` inside the transaction that made it
 the order's lock, so whichever comes last passes title; a line's title never passes twice.
 """
 
-from simple_history.utils import bulk_update_with_history
-
 from catalogue.models import Product
 from customers.selectors import customer_aml_identity_passed
 from mint_shop import clock
 from mint_shop.actors import Actor
 from orders import events
 from orders.models import Order, OrderLine
-from orders.services._common import lock_lines, lock_order
+from orders.services._common import lines_save, lock_lines, lock_order
 
 
 def _bought_on_presale(order: Order, lines: list[OrderLine]) -> set[int]:
@@ -40,7 +38,7 @@ def title_pass_due(*, order: Order, lines: list[OrderLine], actor: Actor) -> lis
     now = clock.now()
     for line in due:
         line.title_passed_at = now
-    bulk_update_with_history(due, OrderLine, ["title_passed_at"])
+    lines_save(due, ["title_passed_at"], actor=actor)
     events.title_passed(order=order, line_ids=[line.pk for line in due], actor=actor)
     return due
 

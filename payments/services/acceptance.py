@@ -5,17 +5,14 @@ The caller has locked the order first (payments.locks).
 """
 
 from mint_shop import clock
+from orders.selectors import order_line_ids_live
 from payments import orders_link
 
 
-def _live_line_ids(order) -> list[int]:
-    return list(order.lines.filter(withdrawn_at__isnull=True).order_by("pk").values_list("pk", flat=True))
-
-
 def lines_accept(*, order, funds_cleared: bool, actor) -> None:
-    """The order's live lines are paid for (withdrawn ones are not part of it): each becomes a
-    contract; `funds_cleared`: every penny of them in cleared funds (O10)."""
-    line_ids = _live_line_ids(order)
+    """The order's live lines are paid for (O3: withdrawn ones are neither owed nor accepted):
+    each becomes a contract; `funds_cleared`: every penny of them in cleared funds (O10)."""
+    line_ids = order_line_ids_live(order_id=order.pk)
     if line_ids:
         orders_link.lines_accept(
             order_id=order.pk, line_ids=line_ids, accepted_at=clock.now(), funds_cleared=funds_cleared, actor=actor

@@ -17,8 +17,9 @@ from mint_shop.background import enqueue_on_commit
 from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
+from orders.money import lines_amount_pence, order_charges_pence, order_total_pence
+from orders.services import PaymentRequest
 from payments import errors
-from payments.amounts import line_amount_pence, order_charges_pence, order_total_pence
 from payments.locks import order_lock, orders_lock, payment_rows_lock
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine
 from payments.services.ledger import ledger_record
@@ -31,16 +32,16 @@ _CARD_FIELDS = {"number", "card_number", "pan", "cvc", "cvv", "exp_month", "exp_
 # --- Opening: the authorisation when a card order is placed (M2) --------------------------
 
 
-def card_authorisation_open(*, order_payment: OrderPayment, payment: dict, actor: Actor) -> Authorisation:
+def card_authorisation_open(*, order_payment: OrderPayment, payment: PaymentRequest, actor: Actor) -> Authorisation:
     """Record the hold for the order's full amount and ask Stripe once the order commits.
 
     Runs inside the order-placing transaction (orders.hooks.ORDER_PLACED).
     """
-    if _CARD_FIELDS & set(payment):
+    if _CARD_FIELDS & set(payment.other_fields):
         raise RuleViolation(
             errors.CARD_DETAILS_REFUSED, "Card details go to Stripe only; send a Stripe payment method id."
         )
-    payment_method_id = str(payment.get("stripe_payment_method_id") or "")
+    payment_method_id = str(payment.stripe_payment_method_id or "")
     if not payment_method_id.startswith("pm_"):
         raise RuleViolation(errors.PAYMENT_METHOD_ID_REQUIRED, "A card order needs a Stripe payment method id (pm_…).")
     order_payment.stripe_payment_method_id = payment_method_id
@@ -144,8 +145,8 @@ def amount_due_pence(order: Order, lines: list[OrderLine]) -> int:
         or 0
     )
     paid_lines = order.lines.filter(card_payment__isnull=False)
-    carried = taken - sum(line_amount_pence(line) for line in paid_lines)
-    return sum(line_amount_pence(line) for line in lines) + max(order_charges_pence(order) - carried, 0)
+    carried = taken - lines_amount_pence(paid_lines)
+    return lines_amount_pence(lines) + max(order_charges_pence(order) - carried, 0)
 
 
 def _capture_under_way(order_payment: OrderPayment) -> bool:
@@ -225,7 +226,7 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
                 errors.AUTHORISATION_NOT_CAPTURABLE, "Those lines are not on the order or already paid."
             )
         lines_assert_allocated(lines)
-        amount = sum(line_amount_pence(line) for line in lines) + order.delivery_pence
+        amount = lines_amount_pence(lines) + order.delivery_pence
         if amount > authorisation.amount_pence:
             raise RuleViolation(errors.CAPTURE_ABOVE_AUTHORISED, "That is more than the hold covers (P7).")
         return _take(order, lines, actor=actor, may_charge=False)
@@ -288,12 +289,16 @@ def card_lines_withdrawn(*, order: Order, lines: list[OrderLine], actor: Actor) 
     for the order's other lines it covered); one already on its way is refunded for them by the
     worker when it records Stripe's answer. A part withdrawal needs no call: the single
     capture takes only what is despatched and Stripe releases the rest.
+    However many steps took the lines off, the hold goes with the last live one: lines
+    withdrawn earlier count as gone.
     """
     order_payment = OrderPayment.objects.select_for_update().get(order=order)
     authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
     withdrawn = {line.pk for line in lines}
     _unsent_takes_cancel(order=order, order_payment=order_payment, withdrawn=withdrawn, actor=actor)
-    remaining = order.lines.exclude(pk__in=withdrawn).exclude(card_payment__isnull=False)
+    remaining = (
+        order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=withdrawn).exclude(card_payment__isnull=False)
+    )
     nothing_left = order.status in (Order.Status.DECLINED, Order.Status.CANCELLED) or not remaining.exists()
     if nothing_left and authorisation.status in (Authorisation.Status.AUTHORISED, Authorisation.Status.PENDING):
         authorisation_end(authorisation, Authorisation.Status.RELEASED, actor=actor, charge_on_despatch=False)

@@ -19,10 +19,10 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.background import sweep_grace
 from mint_shop.db import retry_on_conflict
-from notifications.services import message_queue
 from orders.models import OrderLine
+from orders.money import line_amount_pence
+from orders.services import tell_customer
 from payments import gateway, orders_link
-from payments.amounts import line_amount_pence
 from payments.locks import payment_rows_lock
 from payments.models import Authorisation, CardOperation, LedgerEntry, OrderPayment, PaidLine, Refund, StripeCustomer
 from payments.services.card import CARD, amount_due_pence, authorisation_end, deadline_passed, operation_open
@@ -480,12 +480,9 @@ def _hold(order_payment: OrderPayment, reason: str) -> None:
     order_payment.invoice_chosen_at = None
     order_payment.invoice_chosen_by = None
     order_payment.save(update_fields=["held_at", "hold_reason", "invoice_chosen_at", "invoice_chosen_by"])
-    customer = order_payment.order.customer
-    message_queue(
-        channel="email",
+    tell_customer(
+        order=order_payment.order,
         kind="payment_failed",
-        recipient=customer.email,
-        customer=customer,
         subject=f"We could not take payment for order {order_payment.order_id}",
         body=(
             f"We could not take payment for your order {order_payment.order_id}: {reason}. "

@@ -8,8 +8,8 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from orders.models import Order
+from orders.money import order_total_pence
 from payments import errors
-from payments.amounts import order_total_pence
 from payments.locks import order_lock
 from payments.models import FinanceApplication, LedgerEntry
 from payments.selectors import order_money

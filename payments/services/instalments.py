@@ -19,9 +19,9 @@ from mint_shop.money import allocate_pence, format_pence
 from notifications.models import Message
 from notifications.services import message_queue
 from orders.models import Order, PaymentMethod
-from orders.services import tell_customer
+from orders.money import order_total_pence
+from orders.services import PaymentRequest, tell_customer
 from payments import errors
-from payments.amounts import order_total_pence
 from payments.locks import order_lock
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
 from payments.selectors import instalments_due_for_reminder
@@ -31,9 +31,9 @@ from payments.services.ledger import ledger_record
 _LIVE = (InstalmentPlan.Status.ACTIVE, InstalmentPlan.Status.IN_ARREARS)
 
 
-def instalment_plan_apply(*, order, payment: dict) -> InstalmentPlan:
+def instalment_plan_apply(*, order, payment: PaymentRequest) -> InstalmentPlan:
     """The customer asks to pay by instalments (inside the order-placing transaction)."""
-    count = payment.get("number_of_instalments")
+    count = payment.number_of_instalments
     if not isinstance(count, int) or not 2 <= count <= settings.MINT_INSTALMENT_MAX_COUNT:
         raise RuleViolation(
             errors.INSTALMENTS_INVALID,

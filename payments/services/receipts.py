@@ -8,7 +8,7 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
-from notifications.services import message_queue
+from orders.services import tell_customer
 from payments import errors
 from payments.locks import order_lock
 from payments.models import BankReceipt, Cheque, LedgerEntry, OrderPayment
@@ -104,12 +104,9 @@ def cheque_bounce(*, cheque_id: int, actor: Actor) -> Cheque:
         )
         if was_banked:
             lines_unaccept(order=cheque.order, actor=actor)
-        customer = cheque.order.customer
-        message_queue(
-            channel="email",
+        tell_customer(
+            order=cheque.order,
             kind="cheque_bounced",
-            recipient=customer.email,
-            customer=customer,
             subject=f"Your cheque for order {cheque.order_id} was returned",
             body=(
                 f"Your bank returned your cheque {cheque.cheque_number} for {format_pence(cheque.amount_pence)}. "

@@ -10,7 +10,7 @@ from mint_shop.actors import Actor
 from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
-from notifications.services import message_queue
+from orders.services import tell_customer
 from payments import errors
 from payments.locks import order_lock
 from payments.models import CardOperation, LedgerEntry, OrderPayment, Refund
@@ -221,16 +221,13 @@ def _refund_paid(refund: Refund) -> None:
     refund.status = Refund.Status.PAID
     refund.paid_at = clock.now()
     refund.save(update_fields=["status", "paid_at"])
-    customer = refund.order.customer
     if refund.purpose == Refund.Purpose.REIMBURSEMENT:
         what = f"paid you {format_pence(refund.amount_pence)} ({refund.reason})"
     else:
         what = f"refunded {format_pence(refund.amount_pence)}"
-    message_queue(
-        channel="email",
+    tell_customer(
+        order=refund.order,
         kind="refund_made",
-        recipient=customer.email,
-        customer=customer,
         subject=f"Your refund on order {refund.order_id}",
         body=f"We have {what} on your order {refund.order_id}.",
         dedupe_key=f"refund-made:{refund.pk}",

@@ -8,15 +8,16 @@ ADDRESS = DeliveryRequest(
 )
 
 
-def place_order(customer, *items, method="bank_transfer", actor=None, delivery=ADDRESS, **kwargs):
+def place_order(customer, *items, method="bank_transfer", actor=None, delivery=ADDRESS, payment=None, **kwargs):
     """Place an order of (product, quantity) pairs, or (product, quantity, engraving) for a personalised
-    line (P6), for the customer, online unless an actor is given."""
+    line (P6), for the customer, online unless an actor is given; `payment` adds what the method needs
+    (a card's Stripe payment method id)."""
     order, _ = order_place(
         customer=customer,
         lines=[LineRequest(product_id=item[0].pk, quantity=item[1], engraving_text=item[2] if len(item) > 2 else "")
                for item in items],
         delivery=delivery,
-        payment={"method": method},
+        payment={"method": method, **(payment or {})},
         actor=actor or Actor.customer(customer.user),
         **kwargs,
     )

@@ -7,6 +7,7 @@ from mint_shop.actors import Actor
 from mint_shop.errors import Rule, RuleViolation
 from orders import hooks
 from orders.models import Order
+from orders.services import PaymentRequest
 from tests.factories import ProductFactory, UserFactory
 from tests.orders.factories import place_order
 
@@ -18,7 +19,7 @@ def test_order_placed_is_called_inside_the_transaction_with_the_order_and_paymen
     seen = []
     hooks.register(hooks.ORDER_PLACED, lambda *, order, payment: seen.append((order.lines.count(), payment)))
     order = place_order(customer, (product, 1), (ProductFactory(), 2), method="card")
-    assert seen == [(2, {"method": "card"})]
+    assert seen == [(2, PaymentRequest(method="card"))]
     assert [kwargs["order"] for event, kwargs in hook_calls if event == hooks.ORDER_PLACED] == [order]
 
 

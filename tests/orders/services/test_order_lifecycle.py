@@ -8,7 +8,7 @@ from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from notifications.models import Message
 from orders import errors, hooks
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderEvent, OrderLine
 from orders.services import (
     order_decline,
     order_despatch,
@@ -152,3 +152,29 @@ def test_o5_a_declined_order_cannot_be_allocated(customer, product, staff):
     with pytest.raises(RuleViolation) as caught:
         order_lines_allocate(order_id=order.pk, actor=staff)
     assert caught.value.rule == errors.ORDER_NOT_OPEN
+
+
+def test_every_change_to_a_line_keeps_its_history_and_its_event_names_who_did_it(customer, product, staff):
+    order = place_order(customer, (product, 1), (ProductFactory(), 1))
+    kept, withdrawn = order.lines.all()
+
+    order_lines_cancel(order_id=order.pk, line_ids=[withdrawn.pk], actor=Actor.customer(customer.user))
+    order_lines_allocate(order_id=order.pk, actor=staff)
+    order_despatch(order_id=order.pk, line_ids=[kept.pk], carrier="Royal Mail", tracking_number="RM1", actor=staff)
+
+    kept_history = list(OrderLine.history.filter(id=kept.pk).order_by("history_id"))
+    assert [(row.history_type, row.allocated_at is not None, row.shipment_id is not None) for row in kept_history] == [
+        ("+", False, False),
+        ("~", True, False),
+        ("~", True, True),
+    ]
+    assert kept_history[-1].history_user == staff.user
+    withdrawn_history = OrderLine.history.filter(id=withdrawn.pk).order_by("history_id").last()
+    assert (withdrawn_history.withdrawn_because, withdrawn_history.history_user) == ("cancelled", customer.user)
+    events = [(event.kind, event.actor_kind, event.actor_user) for event in order.events.order_by("pk")]
+    assert events == [
+        (OrderEvent.Kind.PLACED, "customer", customer.user),
+        (OrderEvent.Kind.LINES_WITHDRAWN, "customer", customer.user),
+        (OrderEvent.Kind.LINES_ALLOCATED, "staff", staff.user),
+        (OrderEvent.Kind.DESPATCHED, "staff", staff.user),
+    ]
