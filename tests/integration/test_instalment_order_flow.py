@@ -283,3 +283,21 @@ def test_m5_o4_a_plan_whose_order_lost_every_line_is_neither_reminded_nor_put_in
     mine = as_customer.get("/api/v1/me/instalment-plans/").json()["results"][0]
     assert (mine["status"], mine["total_pence"], mine["arrears_pence"]) == ("ended", 0, 0)
     assert not Message.objects.filter(kind__in=["instalment_reminder", "instalment_missed"]).exists()
+
+
+def test_m5_p3_a_plan_paid_into_ends_when_its_product_is_withdrawn_and_the_order_has_nothing_left(
+    as_customer, staff, coin, placed_in_january
+):
+    order, plan = approved_order(as_customer, staff, (coin, 1))  # 965 a month
+    paid = staff("finance").post(f"/api/v1/staff/instalments/{plan['instalments'][0]['id']}/paid/", {"reference": "1"})
+    assert paid.status_code == 200, paid.json()
+
+    assert staff("warehouse").post(f"/api/v1/staff/products/{coin.pk}/withdraw/").status_code == 200
+    placed_in_january.move_to(dt.datetime(2027, 3, 2, 9, tzinfo=dt.UTC))  # the second instalment's day has gone
+    instalments_daily.delay()
+
+    mine = as_customer.get("/api/v1/me/instalment-plans/").json()["results"][0]
+    assert (mine["status"], mine["arrears_pence"]) == ("ended", 0)
+    assert not Message.objects.filter(kind__in=["instalment_reminder", "instalment_missed"]).exists()
+    money = staff("finance").get(f"/api/v1/staff/payments/orders/{order['id']}/").json()
+    assert (money["taken_pence"], money["refundable_pence"]) == (965, 0)  # what was paid comes back (P3)
