@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalinstalmentplan',
             name='status',
-            field=models.CharField(choices=[('applied', "Pending finance's decision"), ('declined', 'Refused'), ('active', 'Approved, paying'), ('in_arrears', 'Approved, in arrears'), ('completed', 'Paid in full'), ('ended', "Ended: the order's lines were withdrawn before any was paid")], default='applied', max_length=12),
+            field=models.CharField(choices=[('applied', "Pending finance's decision"), ('declined', 'Refused'), ('active', 'Approved, paying'), ('in_arrears', 'Approved, in arrears'), ('completed', 'Paid in full'), ('ended', "Ended: the order has no line left")], default='applied', max_length=12),
         ),
         migrations.AlterField(
             model_name='instalmentplan',
             name='status',
-            field=models.CharField(choices=[('applied', "Pending finance's decision"), ('declined', 'Refused'), ('active', 'Approved, paying'), ('in_arrears', 'Approved, in arrears'), ('completed', 'Paid in full'), ('ended', "Ended: the order's lines were withdrawn before any was paid")], default='applied', max_length=12),
+            field=models.CharField(choices=[('applied', "Pending finance's decision"), ('declined', 'Refused'), ('active', 'Approved, paying'), ('in_arrears', 'Approved, in arrears'), ('completed', 'Paid in full'), ('ended', "Ended: the order has no line left")], default='applied', max_length=12),
         ),
     ]
