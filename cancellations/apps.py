@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class CancellationsConfig(AppConfig):
     name = "cancellations"
+
+    def ready(self) -> None:
+        from cancellations.personal_data import provider_register
+
+        provider_register()  # D6/D7: cancellations answers for its own personal fields

@@ -6,5 +6,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from payments import handlers
+        from payments.personal_data import provider_register
 
         handlers.register()
+        provider_register()  # D6/D7: payments answers for its own personal fields

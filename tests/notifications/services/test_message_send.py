@@ -138,7 +138,9 @@ def test_n4_marketing_without_consent_is_refused_at_send_time(django_capture_on_
 
 
 def test_n4_marketing_goes_when_the_consent_hook_allows_it(django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(services, "marketing_consent_allows", lambda *, customer, channel: channel == "email")
+    monkeypatch.setattr(
+        services, "marketing_consent_allows", lambda *, customer, channel, recipient="": channel == "email"
+    )
     customer = CustomerFactory()
     with django_capture_on_commit_callbacks(execute=True):
         email = _queue(purpose=Message.Purpose.MARKETING, customer=customer, dedupe_key="m1")
