@@ -150,6 +150,7 @@ def data_request_answer(*, data_request_id: int, actor: Actor) -> DataRequest:
             request.outcome = [note.as_dict() for note in erase_locked(customer=request.customer, actor=actor)]
             request.details = ""  # the request's own free text goes with the rest
             request.corrections = {}
+            request.customer.refresh_from_db()  # no contact details left: the answer stands on the request
         request.status = DataRequest.Status.COMPLETED
         request.completed_at = clock.now()
         stamp(request, actor).save()
