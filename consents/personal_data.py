@@ -1,6 +1,8 @@
 """Consents' `personal_data` provider: consents and their wording, printed mailing lists, data requests,
 holds, special category notes, offers sent (D6, D7, D9)."""
 
+from django.conf import settings
+
 from consents.models import (
     DataRequest,
     LegalHold,
@@ -56,7 +58,7 @@ def sharing(customer_id: int | None) -> list[Shared]:
     recipients = PrintRunRecipient.objects.select_related("print_run").filter(print_run__printed_at__isnull=False)
     if customer_id is not None:
         recipients = recipients.filter(customer_id=customer_id)
-    return [Shared(customer_id=r.customer_id, recipient="Mailing house", recipient_kind="mailing house",
+    return [Shared(customer_id=r.customer_id, recipient=settings.MINT_MAILING_HOUSE, recipient_kind="mailing house",
                    what=f"name and postal address for print run {r.print_run.title!r}", purpose="marketing_consented",
                    shared_at=r.print_run.printed_at) for r in recipients]
 

@@ -16,19 +16,25 @@ from mint_shop.errors import RuleViolation
 from mint_shop.personal_data import Shared, providers
 
 
-def offer_record(*, customer, offer_code: str, channel: str, message_reference: str = "") -> OfferSent:
-    """D4, inside the outbox's transaction: note the offer, or refuse it if this person already had it."""
+def offer_assert_new(*, customer, offer_code: str) -> None:
+    """D4: refuse, before anything is written, an offer this person already had (on any channel)."""
     if customer is None:
         raise RuleViolation(errors.OFFER_ALREADY_SENT, "An offer is recorded against a customer; none was given.")
-    with transaction.atomic(savepoint=False):
-        if OfferSent.objects.filter(customer=customer, offer_code=offer_code).exists():
-            raise RuleViolation(errors.OFFER_ALREADY_SENT, f"Offer {offer_code} was already sent to this customer.")
-        try:
-            with transaction.atomic():  # a concurrent twin loses on the unique constraint
-                return OfferSent.objects.create(customer=customer, offer_code=offer_code, channel=channel,
-                                                sent_at=clock.now(), message_reference=message_reference)
-        except IntegrityError as exc:
-            raise RuleViolation(errors.OFFER_ALREADY_SENT, f"Offer {offer_code} was already sent.") from exc
+    if OfferSent.objects.filter(customer=customer, offer_code=offer_code).exists():
+        raise RuleViolation(errors.OFFER_ALREADY_SENT, f"Offer {offer_code} was already sent to this customer.")
+
+
+def offer_record(*, customer, offer_code: str, channel: str, message_reference: str = "") -> OfferSent:
+    """D4, inside the outbox's transaction: which offer went to whom, by which channel, when.
+
+    A concurrent twin loses on the unique constraint, and its whole transaction with it.
+    """
+    try:
+        with transaction.atomic():
+            return OfferSent.objects.create(customer=customer, offer_code=offer_code, channel=channel,
+                                            sent_at=clock.now(), message_reference=message_reference)
+    except IntegrityError as exc:
+        raise RuleViolation(errors.OFFER_ALREADY_SENT, f"Offer {offer_code} was already sent.") from exc
 
 
 def special_category_record(

@@ -190,6 +190,7 @@ MINT_EXTRA_BANK_HOLIDAYS = env.list("MINT_EXTRA_BANK_HOLIDAYS", default=[])
 MINT_DATA_REQUEST_MONTHS = env.int("MINT_DATA_REQUEST_MONTHS", default=1)  # D6: UK GDPR art. 12(3)
 MINT_DATA_REQUEST_EXTENSION_MONTHS = env.int("MINT_DATA_REQUEST_EXTENSION_MONTHS", default=2)  # D6: art. 12(3)
 MINT_DATA_EXPORT_LINK_HOURS = env.int("MINT_DATA_EXPORT_LINK_HOURS", default=72)  # D6: the download link's life
+MINT_MAILING_HOUSE = env.str("MINT_MAILING_HOUSE", default="Mailing house")  # D9: who prints postal runs
 # D7: the key of the hash that remembers an erased email (never the email itself).
 MINT_ERASURE_HASH_KEY = env.str("MINT_ERASURE_HASH_KEY", default="dev-only-erasure-hash-key")
 # D8: retention periods in months per record type; compliance may change them (never below the law's minimum).

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from consents.register import offer_record
+from consents.register import offer_assert_new, offer_record
 from consents.selectors import marketing_consent_allows
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -45,6 +45,9 @@ def message_queue(
     """
     from notifications.tasks import message_send as message_send_task
 
+    is_offer = bool(offer_code) and purpose == Message.Purpose.MARKETING
+    if is_offer and not Message.objects.filter(dedupe_key=dedupe_key).exists():
+        offer_assert_new(customer=customer, offer_code=offer_code)
     with transaction.atomic(savepoint=False):  # the message and its offer-history entry go together
         message, created = Message.objects.get_or_create(
             dedupe_key=dedupe_key,
@@ -58,7 +61,7 @@ def message_queue(
                 "subject": subject,
             },
         )
-        if created and offer_code and purpose == Message.Purpose.MARKETING:
+        if created and is_offer:
             offer_record(customer=customer, offer_code=offer_code, channel=channel, message_reference=dedupe_key)
     if created:
         transaction.on_commit(lambda: message_send_task.delay(message.pk))

@@ -63,6 +63,7 @@ class SpecialCategorySerializer(serializers.ModelSerializer):
         model = SpecialCategoryRecord
         fields = ["id", "category", "details", "consent_wording", "consented_at", "explicit_consent"]
         read_only_fields = ["consented_at"]
+        extra_kwargs = {"consent_wording": {"allow_blank": True}}  # the service says why it is needed (D10)
 
 
 def _my_request(request, pk: int) -> DataRequest:

@@ -72,6 +72,9 @@ def test_d7_erasure_waits_for_the_cooling_off_period_then_leaves_no_trace_of_the
         order = _delivered_order(api(perpetua.user), staff, coin, perpetua)
         request_id = _erase_request(api, perpetua, staff)
         before = tables_holding(EMAIL)
+        shared = staff("compliance").get(f"/api/v1/staff/sharing-register/?customer={perpetua.pk}").json()
+        assert [(row["recipient_kind"], row["recipient"], row["legal_basis"]) for row in shared] == [
+            ("courier", "Royal Mail", "contract")]  # D9: despatch shared the name and address
 
         refused = staff("compliance").post(f"/api/v1/staff/data-requests/{request_id}/answer/")
 
