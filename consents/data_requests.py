@@ -16,7 +16,7 @@ from consents.services import _consent_write
 from customers.audit import stamp
 from customers.models import Customer
 from mint_shop import clock
-from mint_shop.actors import Actor
+from mint_shop.actors import Actor, ActorKind
 from mint_shop.errors import RuleViolation
 from mint_shop.personal_data import providers
 
@@ -43,7 +43,7 @@ def data_request_make(
         if identity_check:
             request.identity_check = identity_check
             request.identity_checked_at = clock.now()
-            request.identity_checked_by = actor.user if actor.kind == "staff" else None
+            request.identity_checked_by = actor.user if actor.kind == ActorKind.STAFF else None
             request.status = DataRequest.Status.IN_HAND
         stamp(request, actor).save()
         data_request_event(data_request=request, event="received")

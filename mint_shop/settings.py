@@ -205,6 +205,7 @@ MINT_SMS_WEBHOOK_SECRET = env.str("MINT_SMS_WEBHOOK_SECRET", default="dev-only-s
 # Names for the customers' and consents' choice sets in the OpenAPI schema (several share field names).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
+        "DataRequestKindEnum": "consents.models.DataRequest.Kind",  # D6
         "CallPurposeEnum": "customers.models.CallRecording.Purpose",
         "ContactKindEnum": "customers.models.ContactLogEntry.Kind",
         "CheckKindEnum": "customers.models.DueDiligenceCheck.Kind",

@@ -5,7 +5,7 @@ import io
 
 from django.core import signing
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -54,6 +54,20 @@ class TextSerializer(serializers.Serializer):
 
 class MonthsSerializer(serializers.Serializer):
     months = serializers.IntegerField(min_value=0)
+
+
+def _texts(*names: str) -> dict:
+    return {name: serializers.CharField() for name in names}
+
+
+# Read-only shapes of the registers, for the OpenAPI schema.
+SHARING_ENTRIES = inline_serializer("SharingEntry", {
+    **_texts("recipient", "recipient_kind", "what", "purpose", "legal_basis", "safeguard"),
+    "customer_id": serializers.IntegerField(), "shared_at": serializers.DateTimeField()}, many=True)
+PURPOSES = inline_serializer("ProcessingPurpose", _texts("code", "purpose", "basis", "data"), many=True)
+RETENTION_SCHEDULE = inline_serializer("RetentionRecordType", {
+    **_texts("record_type", "what", "source", "purpose"),
+    "months": serializers.IntegerField(), "minimum_months": serializers.IntegerField()}, many=True)
 
 
 class SpecialCategorySerializer(serializers.ModelSerializer):
@@ -166,7 +180,7 @@ class StaffDataRequestActionView(StaffEndpoint, APIView):
 
     permissions_by_method = {"POST": ("consents.change_datarequest",)}
 
-    @extend_schema(request=TextSerializer, responses=DataRequestSerializer)
+    @extend_schema(request=TextSerializer, responses=DataRequestSerializer, operation_id="staff_data_request_act")
     def post(self, request, pk: int, action: str):
         actor = Actor.staff(request.user)
         if not DataRequest.objects.filter(pk=pk).exists():
@@ -189,6 +203,7 @@ class StaffSharingRegisterView(StaffEndpoint, APIView):
 
     permissions_by_method = {"GET": ("consents.view_sharing_register",)}
 
+    @extend_schema(responses=SHARING_ENTRIES)
     def get(self, request):
         customer_id = request.query_params.get("customer")
         entries = register.sharing_register(customer_id=int(customer_id) if customer_id else None)
@@ -201,19 +216,27 @@ class StaffProcessingPurposesView(StaffEndpoint, APIView):
 
     permissions_by_method = {"GET": ("consents.view_datarequest",)}
 
+    @extend_schema(responses=PURPOSES)
     def get(self, request):
         return Response(purpose_register())
 
 
-class StaffRetentionView(StaffEndpoint, APIView):
-    """D8: the schedule (GET); compliance changes one period, never below the legal minimum (PUT)."""
+class StaffRetentionScheduleView(StaffEndpoint, APIView):
+    """D8: the schedule: each record type, its period, the law it comes from, its minimum."""
 
-    permissions_by_method = {"GET": ("consents.manage_retention",), "PUT": ("consents.manage_retention",)}
+    permissions_by_method = {"GET": ("consents.manage_retention",)}
 
-    def get(self, request, record_type: str | None = None):
+    @extend_schema(responses=RETENTION_SCHEDULE)
+    def get(self, request):
         return Response(retention_schedule())
 
-    @extend_schema(request=MonthsSerializer)
+
+class StaffRetentionPeriodView(StaffEndpoint, APIView):
+    """D8: compliance changes one period, never below the legal minimum."""
+
+    permissions_by_method = {"PUT": ("consents.manage_retention",)}
+
+    @extend_schema(request=MonthsSerializer, responses=RETENTION_SCHEDULE)
     def put(self, request, record_type: str):
         retention.retention_period_set(record_type=record_type, actor=Actor.staff(request.user),
                                        **validated(MonthsSerializer, request))

@@ -33,8 +33,9 @@ urlpatterns = [
          name="staff-data-request-action"),
     path("staff/sharing-register/", rights.StaffSharingRegisterView.as_view(), name="staff-sharing-register"),
     path("staff/processing-purposes/", rights.StaffProcessingPurposesView.as_view(), name="staff-purposes"),
-    path("staff/retention/", rights.StaffRetentionView.as_view(), name="staff-retention"),
-    path("staff/retention/<str:record_type>/", rights.StaffRetentionView.as_view(), name="staff-retention-period"),
+    path("staff/retention/", rights.StaffRetentionScheduleView.as_view(), name="staff-retention"),
+    path("staff/retention/<str:record_type>/", rights.StaffRetentionPeriodView.as_view(),
+         name="staff-retention-period"),
     path("staff/customers/<int:pk>/special-category/", rights.StaffSpecialCategoryView.as_view(),
          name="staff-special-category"),
 ]
