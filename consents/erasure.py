@@ -17,7 +17,7 @@ from customers.models import Customer
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
-from mint_shop.personal_data import Note, Wait, providers
+from mint_shop.personal_data import Note, Wait, actor_strings_scrub, providers
 
 
 def email_hash(email: str) -> str:
@@ -54,7 +54,10 @@ def erase_locked(*, customer: Customer, actor: Actor) -> list[Note]:
         ErasedIdentity.objects.get_or_create(email_hash=email_hash(customer.email),
                                              defaults={"erased_at": clock.now()})
     today, keep_months = clock.today(), retention_months_all()
+    username = customer.user.username if customer.user_id else ""
     notes: list[Note] = []
     for provider in providers():
         notes += provider.erase(customer.pk, actor=actor, today=today, keep_months=keep_months)
+        if username:
+            actor_strings_scrub(provider, username=username, replacement=f"erased-{customer.pk}")
     return notes

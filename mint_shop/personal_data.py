@@ -11,7 +11,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 
 ERASED = "[erased]"
 
@@ -68,6 +71,8 @@ class Provider:
     waits: Callable[..., list[Wait]] = _none  # (customer_id, *, today)
     sharing: Callable[..., list[Shared]] = _none  # (customer_id or None)
     rectifiable: tuple[str, ...] = field(default=())
+    # Tables whose "who acted" strings must stay as written (an append-only ledger), named by the app.
+    actor_strings_kept: tuple[type[models.Model], ...] = field(default=())
 
 
 _providers: dict[str, Provider] = {}
@@ -111,6 +116,24 @@ def scrub(model: type[models.Model], ids: Iterable[int], values: dict) -> int:
     if history is not None:
         history.model.objects.filter(id__in=ids).update(**values)
     return len(ids)
+
+
+# Columns holding `Actor.describe()` ("customer:<username> via web"); a customer's username is their email.
+ACTOR_COLUMNS = ("actor", "recorded_by", "granted_by", "reported_by", "shared_by", "decided_by")
+
+
+def actor_strings_scrub(provider: Provider, *, username: str, replacement: str) -> None:
+    """D7: the person's login name goes from every "who acted" string of the provider's app, history included."""
+    old, new = f":{username} via", f":{replacement} via"
+    kept = set(provider.actor_strings_kept)
+    for model in apps.get_app_config(provider.app).get_models():
+        if model in kept:
+            continue
+        columns = [f.name for f in model._meta.concrete_fields if f.name in ACTOR_COLUMNS + ("history_change_reason",)
+                   and isinstance(f, models.CharField | models.TextField)]
+        for column in columns:
+            model._default_manager.filter(**{f"{column}__contains": old}).update(
+                **{column: Replace(F(column), Value(old), Value(new))})
 
 
 def label(instance_or_model, pk=None) -> str:

@@ -7,7 +7,7 @@ the free text and names around them are scrubbed.
 from dateutil.relativedelta import relativedelta
 
 from mint_shop.personal_data import ERASED, Note, Provider, Shared, label, register, rows, scrub
-from payments.models import Cheque, FinanceApplication, InstalmentPlan, OrderPayment, Refund
+from payments.models import Cheque, FinanceApplication, InstalmentPlan, LedgerEntry, OrderPayment, Refund
 
 
 def export(customer_id: int) -> dict[str, list[dict]]:
@@ -49,4 +49,5 @@ def sharing(customer_id: int | None) -> list[Shared]:
 
 def provider_register() -> None:
     register(Provider(app="payments", models=(OrderPayment, Refund, Cheque, InstalmentPlan, FinanceApplication),
-                      export=export, erase=erase, sharing=sharing))
+                      export=export, erase=erase, sharing=sharing,
+                      actor_strings_kept=(LedgerEntry,)))  # append-only by trigger (M9): kept as written

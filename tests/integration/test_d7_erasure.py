@@ -28,7 +28,7 @@ FIRST, LAST = "Perpetua", "Quenby"
 
 @pytest.fixture
 def perpetua(shop):
-    return CustomerFactory(user=UserFactory(username="pq", email=EMAIL, first_name=FIRST, last_name=LAST),
+    return CustomerFactory(user=UserFactory(username=EMAIL, email=EMAIL, first_name=FIRST, last_name=LAST),
                            first_name=FIRST, last_name=LAST, email=EMAIL, address_line1="7 Quenby Lane",
                            phone="+442079460123")
 
