@@ -6,8 +6,10 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from customers import hooks as customer_hooks
+        from orders import promotions_link
         from orders.personal_data import provider_register
         from orders.services.title import orders_title_pass_on_aml_passed
 
         customer_hooks.on_aml_identity_passed(orders_title_pass_on_aml_passed)
+        promotions_link.register()
         provider_register()  # D6/D7: orders answers for its own personal fields
