@@ -27,6 +27,7 @@ NOT_PERSONAL = {
     "catalogue.Product": "products",
     "catalogue.DeliveryOption": "delivery options",
     "catalogue.TermsVersion": "the terms and conditions text",
+    "promotions.PromoCode": "a promo code and why marketing withdrew it",
     "consents.TpsNumber": "the public TPS register, not linked to any customer",
     "consents.TpsImport": "the TPS file's name and counts",
     "payments.StripeEvent": "Stripe's event as received, kept for replay (M10); not linked to a customer",
