@@ -72,3 +72,6 @@ class PrintRunAdmin(ServiceAdmin):
 
     def has_print_permission(self, request):
         return request.user.has_perm("consents.change_printrun")
+
+
+from consents import admin_rights  # noqa: E402, F401 - data rights (D6–D12) have their own screens

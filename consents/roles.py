@@ -12,8 +12,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "consents.add_printrun",
         "consents.change_printrun",
         "consents.view_printrunrecipient",
+        "consents.add_datarequest",  # D6: keys requests received by phone or letter
     ],
     "compliance": [
         "consents.view_marketingconsent",
+        # D6–D12: data requests, the registers, retention and holds, special category data.
+        "consents.view_datarequest",
+        "consents.add_datarequest",
+        "consents.change_datarequest",
+        "consents.view_sharing_register",
+        "consents.manage_retention",
+        "consents.view_legalhold",
+        "consents.add_legalhold",
+        "consents.change_legalhold",
+        "consents.view_retentionperiod",
+        "consents.view_offersent",
+        "consents.view_specialcategoryrecord",
+        "consents.add_specialcategoryrecord",
+        "consents.view_tpsimport",
+        "consents.view_tpsnumber",
     ],
 }

@@ -197,11 +197,28 @@ MINT_TRANSCRIPT_PROCESSOR = env.str("MINT_TRANSCRIPT_PROCESSOR", default="US tra
 MINT_TRANSCRIPT_TRANSFER_SAFEGUARD = env.str(
     "MINT_TRANSCRIPT_TRANSFER_SAFEGUARD", default="Standard contractual clauses"
 )  # C10, D9
+# D6: data subject requests. Bank holidays are England's, from the `holidays` library, plus any listed here
+# (ISO dates, comma-separated) for a one-off the library does not know yet.
+MINT_EXTRA_BANK_HOLIDAYS = env.list("MINT_EXTRA_BANK_HOLIDAYS", default=[])
+MINT_DATA_REQUEST_MONTHS = env.int("MINT_DATA_REQUEST_MONTHS", default=1)  # D6: UK GDPR art. 12(3)
+MINT_DATA_REQUEST_EXTENSION_MONTHS = env.int("MINT_DATA_REQUEST_EXTENSION_MONTHS", default=2)  # D6: art. 12(3)
+MINT_DATA_EXPORT_LINK_HOURS = env.int("MINT_DATA_EXPORT_LINK_HOURS", default=72)  # D6: the download link's life
+MINT_MAILING_HOUSE = env.str("MINT_MAILING_HOUSE", default="Mailing house")  # D9: who prints postal runs
+# D7: the key of the hash that remembers an erased email (never the email itself).
+MINT_ERASURE_HASH_KEY = env.str("MINT_ERASURE_HASH_KEY", default="dev-only-erasure-hash-key")
+# D8: retention periods in months per record type; compliance may change them (never below the law's minimum).
+MINT_RETENTION_MONTHS = {
+    "dormant_customers": env.int("MINT_RETENTION_DORMANT_CUSTOMER_MONTHS", default=36),  # D8, notice 004
+    "financial_records": env.int("MINT_RETENTION_FINANCIAL_MONTHS", default=72),  # D5/D7: HMRC 6 years
+    "due_diligence": env.int("MINT_RETENTION_DUE_DILIGENCE_MONTHS", default=60),  # MLR 2017 reg. 40
+    "data_exports": env.int("MINT_RETENTION_DATA_EXPORT_MONTHS", default=1),  # D6: an answer's copy
+}
 # D2: the inbound-SMS provider signs each webhook body with this shared secret (HMAC-SHA256).
 MINT_SMS_WEBHOOK_SECRET = env.str("MINT_SMS_WEBHOOK_SECRET", default="dev-only-sms-webhook-secret")
 # Names for the customers' and consents' choice sets in the OpenAPI schema (several share field names).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
+        "DataRequestKindEnum": "consents.models.DataRequest.Kind",  # D6
         "CallPurposeEnum": "customers.models.CallRecording.Purpose",
         "ContactKindEnum": "customers.models.ContactLogEntry.Kind",
         "CheckKindEnum": "customers.models.DueDiligenceCheck.Kind",
