@@ -138,6 +138,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=MINT_SIGNIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # the warning that asks for per-address locking
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for the set time from the last counted failure
 AXES_VERBOSE = False  # one log line per lockout, not a banner at every start
 AXES_USERNAME_CALLABLE = "customers.signin.signin_name"
 AXES_LOCKOUT_CALLABLE = "customers.signin.locked_out_response"
