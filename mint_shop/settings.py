@@ -120,7 +120,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed sign-ins per account are axes' job (below); allauth still throttles each address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 HEADLESS_CLIENTS = ("browser", "app")
+# allauth's own OpenAPI document is served (as JSON) and shown in /api/docs/ beside ours;
+# its HTML page would load Redoc from a CDN, so it is left off.
 HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 # A storefront of its own, when there is one, receives the emailed links; otherwise Django's pages do.
 MINT_STOREFRONT_URL = env.str("MINT_STOREFRONT_URL", default="").rstrip("/")
 if MINT_STOREFRONT_URL:
@@ -191,6 +194,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two documents in one Swagger UI: the mint's API, and signing in (allauth headless).
+    "SWAGGER_UI_SETTINGS": {
+        "urls": [
+            {"url": "/api/schema/", "name": "Mint back office API"},
+            {"url": "/_allauth/openapi.json", "name": "Signing in (allauth headless)"},
+        ],
+        "deepLinking": True,
+    },
 }
 
 # --- Background work --------------------------------------------------------------------
@@ -220,9 +231,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Unset key: the demo/test key and a localstripe process on this machine.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
+STRIPE_PORT = env.int("STRIPE_PORT", default=8420)  # where `make run` starts localstripe
 STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE",
-    default="http://127.0.0.1:8420" if STRIPE_SECRET_KEY == "sk_test_localstripe" else "",
+    default=f"http://127.0.0.1:{STRIPE_PORT}" if STRIPE_SECRET_KEY == "sk_test_localstripe" else "",
 )
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 

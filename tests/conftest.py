@@ -1,7 +1,7 @@
 """Fixtures every test can use: eager Celery, service detection, localstripe, role users."""
 
+import importlib.util
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -59,8 +59,9 @@ def _wait_for_port(port: int, seconds: float) -> bool:
 class LocalStripe:
     """A localstripe process on a free port, which can be stopped and started again."""
 
-    def __init__(self, executable: str):
-        self.executable = executable
+    def __init__(self, state: Path, from_scratch: bool = True):
+        self.state = state
+        self.from_scratch = from_scratch
         self.port = _free_port()
         self.process = None
 
@@ -70,7 +71,8 @@ class LocalStripe:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.executable, "--port", str(self.port), "--from-scratch"],
+            [sys.executable, "-m", "mint_shop.localstripe_run", "--port", str(self.port), "--state", str(self.state)]
+            + (["--from-scratch"] if self.from_scratch else []),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -86,11 +88,10 @@ class LocalStripe:
 
 
 @pytest.fixture(scope="session")
-def localstripe_server():
-    executable = shutil.which("localstripe") or str(Path(sys.executable).parent / "localstripe")
-    if not Path(executable).exists():
+def localstripe_server(tmp_path_factory):
+    if importlib.util.find_spec("localstripe") is None:
         service_missing("localstripe is not installed")
-    server = LocalStripe(executable)
+    server = LocalStripe(tmp_path_factory.mktemp("localstripe") / "state.pickle")
     try:
         server.start()
     except RuntimeError as exc:
