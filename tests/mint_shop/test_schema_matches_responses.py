@@ -105,3 +105,11 @@ def test_file_downloads_are_typed_as_what_they_send(customer, shop, staff_user, 
     for path in ["/api/v1/staff/refund-queue.csv", "/api/v1/staff/reconciliation/unmatched/ledger.csv"]:
         assert_matches_schema(finance.get(path))
     assert_matches_schema(as_user(staff_user("warehouse")).post("/api/v1/staff/outbox/print-queue/export/"), "post")
+
+
+def test_c6_an_optional_email_left_blank_is_accepted_as_the_schema_allows(customer):
+    response = as_user(customer.user).post(
+        "/api/v1/me/representatives/", {"first_name": "Sam", "last_name": "Son", "email": ""}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert_matches_schema(response, "post")
