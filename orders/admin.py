@@ -24,6 +24,9 @@ class KeyOrderForm(forms.Form):
     stripe_payment_method_id = forms.CharField(
         required=False, help_text="Card orders: the pm_… id from Stripe's own card form (card numbers never come here)"
     )
+    number_of_instalments = forms.IntegerField(
+        required=False, help_text="Instalments: how many monthly payments (M5); the plan waits for finance's decision"
+    )
     delivery_option = forms.CharField(initial="uk-standard")
     delivery_name = forms.CharField()
     delivery_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -66,7 +69,8 @@ class OrderLineInline(ReadOnlyInline):
     model = OrderLine
     fields = [
         "product", "quantity", "unit_price_pence", "discount_pence", "engraving_text", "allocated_at",
-        "accepted_at", "accepted_via", "paid_at", "shipment", "withdrawn_at", "withdrawn_because",
+        "accepted_at", "accepted_via", "paid_at", "funds_cleared_at", "title_passed_at", "shipment", "withdrawn_at",
+        "withdrawn_because",
         "proposed_unit_price_pence", "price_answer",
     ]
 
@@ -212,7 +216,8 @@ class OrderAdmin(SimpleHistoryAdmin):
                         country=data["delivery_country"].upper(),
                     ),
                     payment={"method": data["payment_method"]}
-                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {}),
+                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {})
+                    | ({"number_of_instalments": n} if (n := data["number_of_instalments"]) is not None else {}),
                     actor=Actor.staff(request.user, channel=data["channel"]),
                 )
             except RuleViolation as exc:
