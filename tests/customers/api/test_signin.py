@@ -189,3 +189,11 @@ def test_c8_after_a_change_of_email_only_the_new_address_signs_in(customer):
     assert changed.status_code == 200
     assert sign_in(Client()).status_code == 400
     assert sign_in(Client(), email="ada.new@example.com").status_code == 200
+
+
+def test_c8_restating_the_same_email_keeps_it_confirmed(customer):
+    client = Client()
+    client.post(link_in(Message.objects.get(kind__startswith="account_email_confirmation")))
+    sign_in(client)
+    client.patch("/api/v1/me/", {"email": "ADA@example.com"}, content_type="application/json")
+    assert EmailAddress.objects.get(email="ada@example.com").verified
