@@ -14,6 +14,7 @@ from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
 from orders import selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
+from promotions.services import PromotionRequest
 
 
 class KeyOrderForm(forms.Form):
@@ -32,6 +33,8 @@ class KeyOrderForm(forms.Form):
     delivery_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     delivery_postcode = forms.CharField(required=False)
     delivery_country = forms.CharField(initial="GB", max_length=2)
+    promo_code = forms.CharField(required=False, max_length=40)
+    referral = forms.CharField(required=False, max_length=40, help_text="Referral reward code or friend's invitation")
 
     def clean_lines(self) -> list[services.LineRequest]:
         requests = []
@@ -219,6 +222,7 @@ class OrderAdmin(SimpleHistoryAdmin):
                     | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {})
                     | ({"number_of_instalments": n} if (n := data["number_of_instalments"]) is not None else {}),
                     actor=Actor.staff(request.user, channel=data["channel"]),
+                    promotion=PromotionRequest(code=data["promo_code"], referral=data["referral"]),
                 )
             except RuleViolation as exc:
                 form.add_error(None, f"{exc.detail} ({exc.rule.rule})")

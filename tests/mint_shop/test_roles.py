@@ -12,19 +12,21 @@ ADMIN_PAGES = {
     "products": "/admin/catalogue/product/",
     "ledger": "/admin/payments/ledgerentry/",
     "outbox": "/admin/notifications/message/",
+    "promo codes": "/admin/promotions/promocode/",
 }
 
 # role -> admin pages it may open; every other page in ADMIN_PAGES must be refused.
 ALLOWED = {
-    "customer_service": {"customers", "orders", "products", "outbox"},
+    "customer_service": {"customers", "orders", "products", "outbox", "promo codes"},
     "warehouse": {"orders", "products", "outbox"},
     "finance": {"orders", "ledger"},
     "compliance": {"customers", "orders", "outbox"},
+    "marketing": {"products", "promo codes"},
 }
 
 
 def test_every_role_of_the_issue_exists_in_the_table():
-    assert set(ROLES) == {"customer_service", "warehouse", "finance", "compliance"}
+    assert set(ROLES) == {"customer_service", "warehouse", "finance", "compliance", "marketing"}
 
 
 @pytest.mark.django_db
