@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.http import HttpResponseRedirect
 
 from mint_shop.actors import Actor
+from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 
 
@@ -15,7 +16,7 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 60}))
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(NoDeadLinksAdmin):
     """A model admin whose saves call a service, so the admin keeps the same rules as the API.
 
     The admin normally wraps the whole form in one transaction; services open their own

@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 
 from mint_shop.actors import Actor
+from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from notifications import services
 from notifications.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(NoDeadLinksAdmin):
     """The outbox: staff see every message's status; they never edit a message."""
 
     list_display = ["created_at", "channel", "purpose", "kind", "recipient", "status", "attempts", "sent_at"]

@@ -9,11 +9,21 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.models import Product
+from customers.admin import CUSTOMER_PAGE_INLINES
 from customers.models import Customer
 from mint_shop.actors import Actor, Channel
+from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from orders import selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
+
+
+# Staff jobs on an order that apps above orders add to the order's page: (label, url name, permission);
+# the page links each with `?order=<id>`, and only for a role that holds the permission.
+ORDER_PAGE_JOBS: list[tuple[str, str, str]] = []
+
+# Kept by the services for retries; no use to staff, so never shown.
+INTERNAL_FIELDS = {"idempotency_key", "request_fingerprint"}
 
 
 class KeyOrderForm(forms.Form):
@@ -111,17 +121,37 @@ class AwaitingReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(SimpleHistoryAdmin):
-    list_display = ["id", "customer", "channel", "status", "payment_method", "placed_at", "promised_by"]
+class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
+    list_display = ["id", "customer", "channel", "stage", "payment_method", "placed_at", "promised_by"]
     list_filter = ["status", "channel", "payment_method", AwaitingReviewFilter]
-    search_fields = ["id", "customer__last_name", "customer__email"]
+    search_fields = ["id"]  # the box; get_search_results does the searching
+    search_help_text = "Order number, tracking number, or the customer's name, phone or postcode"
     list_select_related = ["customer"]
     inlines = [OrderLineInline, ShipmentInline, OrderEventInline]
+    exclude = sorted(INTERNAL_FIELDS)
     action_form = OrderActionForm
     actions = ["decline", "allocate", "despatch", "put_new_prices", "complete_review"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Order._meta.fields]
+        return ["stage", *(field.name for field in Order._meta.fields if field.name not in INTERNAL_FIELDS)]
+
+    def get_queryset(self, request):
+        return selectors.order_list_with_stage(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.order_filter_by_search(queryset, search_term), False
+
+    @admin.display(description="where it is")
+    def stage(self, order):
+        return selectors.order_stage(order)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tools = [
+            (label, f"{reverse(url_name)}?order={object_id}")
+            for label, url_name, permission in ORDER_PAGE_JOBS
+            if request.user.has_perm(permission)
+        ]
+        return super().change_view(request, object_id, form_url, {"page_tools": tools, **(extra_context or {})})
 
     def has_change_permission(self, request, obj=None):
         return False  # orders change only through the services behind the actions
@@ -275,3 +305,24 @@ class NonReceiptReportAdmin(admin.ModelAdmin):
 @admin.register(SentInError)
 class SentInErrorAdmin(admin.ModelAdmin):
     list_display = ["shipment", "remedy", "return_cost_pence", "collection_date", "return_requested_at"]
+
+
+class CustomerOrderInline(admin.TabularInline):
+    """The customer's orders on their page, newest first, each a link to the order."""
+
+    model = Order
+    fields = ["placed_at", "channel", "status", "payment_method", "delivery_postcode"]
+    readonly_fields = fields
+    ordering = ["-placed_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+CUSTOMER_PAGE_INLINES.append(CustomerOrderInline)

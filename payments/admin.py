@@ -7,6 +7,7 @@ read-only here.
 from django.contrib import admin, messages
 
 from mint_shop.actors import Actor
+from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from payments.models import (
     BankReceipt,
@@ -25,7 +26,7 @@ from payments.selectors import order_line_ids_ready_to_despatch
 from payments.services import card, despatch_charge, receipts
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NoDeadLinksAdmin):
     def has_add_permission(self, request):
         return False
 
