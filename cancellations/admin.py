@@ -18,6 +18,7 @@ from mint_shop.actors import Actor
 from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
 from mint_shop.errors import RuleViolation
 from orders.admin import ORDER_PAGE_JOBS
+from orders.admin_pages import OrderNumberForm
 
 
 class CancellationLineInline(admin.TabularInline):
@@ -86,11 +87,11 @@ class CancellationAdmin(ReadOnlyAdmin):
     def notice_view(self, request):
         """R2: a notice by letter, email or phone, the order's lines ticked, not typed."""
         title = "Record a cancellation notice"
-        order = chosen(request, pages.OrderNumberForm, "order")
+        order = chosen(request, OrderNumberForm, "order")
         if order is None:
             if not request.user.has_perm("cancellations.record_notice"):
                 raise PermissionDenied
-            return choose_page(self, request, form_class=pages.OrderNumberForm, title=title)
+            return choose_page(self, request, form_class=OrderNumberForm, title=title)
         return service_page(
             self, request, form=pages.NoticeForm(request.POST or None, order=order),
             permission="cancellations.record_notice", title=f"{title}: order {order.pk}",
@@ -154,9 +155,9 @@ class FaultClaimAdmin(ReadOnlyAdmin):
         title = "Record a fault claim"
         if not self.has_add_permission(request):
             raise PermissionDenied
-        order = chosen(request, pages.OrderNumberForm, "order")
+        order = chosen(request, OrderNumberForm, "order")
         if order is None:
-            return choose_page(self, request, form_class=pages.OrderNumberForm, title=title)
+            return choose_page(self, request, form_class=OrderNumberForm, title=title)
         return service_page(
             self, request, form=pages.FaultClaimForm(request.POST or None, order=order),
             permission="cancellations.add_faultclaim", title=f"{title}: order {order.pk}",

@@ -19,12 +19,6 @@ class LineChoiceField(forms.ModelMultipleChoiceField):
         return f"{line.quantity} × {line.product.name} ({line.product.sku})"
 
 
-class OrderNumberForm(forms.Form):
-    """First step of a page that works on one order: which order (its number)."""
-
-    order = forms.ModelChoiceField(queryset=Order.objects.all(), widget=forms.NumberInput, label="Order number")
-
-
 class NoticeForm(forms.Form):
     """R2: the notice as it came, with the date it was received."""
 

@@ -1,5 +1,7 @@
 """Staff screens: keying phone and postal orders, and the actions of each role (they call services)."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -11,12 +13,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalogue.models import Product
 from customers.admin import CUSTOMER_PAGE_INLINES
 from customers.models import Customer
+from mint_shop import clock
 from mint_shop.actors import Actor, Channel
 from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from orders import selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
-
 
 # Staff jobs on an order that apps above orders add to the order's page: (label, url name, permission);
 # the page links each with `?order=<id>`, and only for a role that holds the permission.
@@ -257,6 +259,14 @@ class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
 class ShipmentActionForm(ActionForm):
     evidence = forms.ChoiceField(choices=[("", "---"), *Shipment.Evidence.choices], required=False)
     reference = forms.CharField(required=False, help_text="Signatory, GPS fix or photo reference")
+    delivered_on = forms.DateField(required=False, help_text="Delivered on (YYYY-MM-DD; empty: now)")
+
+
+def delivered_at(day: dt.date | None) -> dt.datetime | None:
+    """A delivery the courier reports for an earlier day counts from midday London time that day."""
+    if day is None or day == clock.today():
+        return None
+    return clock.start_of_london_day(day) + dt.timedelta(hours=12)
 
 
 @admin.register(Shipment)
@@ -282,18 +292,27 @@ class ShipmentAdmin(SimpleHistoryAdmin):
     def has_deliver_permission(self, request):
         return request.user.has_perm("orders.record_delivery")
 
-    @admin.action(description="Record delivery (O9) with the evidence given", permissions=["deliver"])
+    @admin.action(description="Record delivery (O9) with the evidence and date given", permissions=["deliver"])
     def record_delivery(self, request, queryset):
+        form = ShipmentActionForm(request.POST)
+        form.is_valid()
+        day = form.cleaned_data.get("delivered_on")
+        if "delivered_on" in form.errors or (day and day > clock.today()):
+            self.message_user(request, "Give the delivery date as YYYY-MM-DD, no later than today.", messages.ERROR)
+            return
         for shipment in queryset.order_by("pk"):
             try:
                 services.shipment_record_delivery(
                     shipment_id=shipment.pk,
                     evidence=request.POST.get("evidence", ""),
                     reference=request.POST.get("reference", ""),
+                    delivered_at=delivered_at(day),
                     actor=Actor.staff(request.user),
                 )
             except RuleViolation as exc:
-                self.message_user(request, f"Shipment {shipment.pk}: {exc.detail}", messages.ERROR)
+                self.message_user(request, f"Shipment {shipment.pk}: {exc.detail} ({exc.rule.rule})", messages.ERROR)
+            else:
+                self.message_user(request, f"Shipment {shipment.pk}: delivery recorded.", messages.SUCCESS)
 
 
 @admin.register(NonReceiptReport)
