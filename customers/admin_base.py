@@ -33,7 +33,10 @@ class ServiceAdmin(NoDeadLinksAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change):
-        """Inlines here are read-only; the service has saved everything that changes."""
+        """Inlines here are read-only; the service has saved everything that changes. The admin's change
+        message still asks each formset what it saved: nothing."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def run_action(self, request, queryset, call, needs_reason: bool = False) -> None:
         """Apply a service to each selected row, reporting refusals row by row."""
