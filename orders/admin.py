@@ -5,19 +5,21 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalogue.models import Product
+from catalogue.models import DeliveryOption, Product
 from customers.admin import CUSTOMER_PAGE_INLINES
 from customers.models import Customer
 from mint_shop import clock
 from mint_shop.actors import Actor, Channel
 from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
-from orders import selectors, services
+from orders import key_order, selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
 
 # Staff jobs on an order that apps above orders add to the order's page: (label, url name, permission);
@@ -28,19 +30,33 @@ ORDER_PAGE_JOBS: list[tuple[str, str, str]] = []
 INTERNAL_FIELDS = {"idempotency_key", "request_fingerprint"}
 
 
+# What the key-an-order page needs for Stripe's card field (script URL, publishable key, and the URL that
+# makes a SetupIntent); payments fills it in at start-up, as orders cannot import payments.
+KEY_ORDER_CARD_FIELD: dict[str, object] = {}
+
+
 class KeyOrderForm(forms.Form):
-    customer = forms.ModelChoiceField(queryset=Customer.objects.all())
+    """O1: what the clerk keys. The page's script fills the hidden fields: the customer found by the
+    search box, the lines from the product picker, the card's pm_… id from Stripe's own field."""
+
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), widget=forms.HiddenInput,
+                                      error_messages={"required": "Find the customer first."})
     channel = forms.ChoiceField(choices=[(Channel.PHONE, "Phone"), (Channel.POST, "Post")])
-    lines = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="SKU quantity [| engraving]")
-    payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
-    stripe_payment_method_id = forms.CharField(
-        required=False, help_text="Card orders: the pm_… id from Stripe's own card form (card numbers never come here)"
-    )
-    delivery_option = forms.CharField(initial="uk-standard")
-    delivery_name = forms.CharField()
-    delivery_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    lines = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "Add at least one product."})
+    address_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    delivery_name = forms.CharField(required=False)
+    delivery_address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     delivery_postcode = forms.CharField(required=False)
     delivery_country = forms.CharField(initial="GB", max_length=2)
+    delivery_option = forms.ChoiceField(choices=())
+    payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
+    stripe_payment_method_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_option"].choices = [
+            (option.code, option.name) for option in DeliveryOption.objects.filter(active=True).order_by("pk")
+        ]
 
     def clean_lines(self) -> list[services.LineRequest]:
         requests = []
@@ -219,8 +235,25 @@ class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
                 self.message_user(request, f"Customer {customer_id}: open orders reviewed.", messages.SUCCESS)
 
     def get_urls(self):
-        key = path("key/", self.admin_site.admin_view(self.key_order_view), name="orders_order_key")
-        return [key, *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("key/", view(self.key_order_view), name="orders_order_key"),
+            path("key/customers/", view(self.key_customers_view), name="orders_order_key_customers"),
+            path("key/products/", view(self.key_products_view), name="orders_order_key_products"),
+            *super().get_urls(),
+        ]
+
+    def key_customers_view(self, request):
+        """The key page's customer search: name, phone or postcode (with or without the space)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return JsonResponse({"customers": key_order.customers_found(request.GET.get("q", ""))})
+
+    def key_products_view(self, request):
+        """The key page's product search: name or SKU, with price and stock."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return JsonResponse({"products": key_order.products_found(request.GET.get("q", ""))})
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect(reverse("admin:orders_order_key"))
@@ -242,6 +275,7 @@ class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
                         address=data["delivery_address"],
                         postcode=data["delivery_postcode"],
                         country=data["delivery_country"].upper(),
+                        address_id=data["address_id"],
                     ),
                     payment={"method": data["payment_method"]}
                     | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {}),
@@ -252,7 +286,15 @@ class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
             else:
                 self.message_user(request, f"Order {order.pk} placed.", messages.SUCCESS)
                 return redirect(reverse("admin:orders_order_change", args=[order.pk]))
-        context = {**self.admin_site.each_context(request), "form": form, "title": "Key an order", "opts": self.opts}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Key an order",
+            "opts": self.opts,
+            "delivery_options": key_order.delivery_options(),
+            "card_field": {key: value() if callable(value) else value for key, value in KEY_ORDER_CARD_FIELD.items()},
+            "customer": key_order.customer_found(form["customer"].value()),
+        }
         return TemplateResponse(request, "admin/orders/order/key_order.html", context)
 
 

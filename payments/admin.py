@@ -4,11 +4,13 @@ Everything that changes money goes through a service (admin actions call them); 
 read-only here.
 """
 
+import stripe
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -16,7 +18,7 @@ from mint_shop.actors import Actor
 from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
-from orders.admin import ORDER_PAGE_JOBS
+from orders.admin import KEY_ORDER_CARD_FIELD, ORDER_PAGE_JOBS
 from orders.admin_pages import OrderNumberForm
 from payments import admin_pages as pages
 from payments import gateway, selectors
@@ -181,7 +183,21 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        return [path("charge/", view(self.charge_view), name="payments_orderpayment_charge"), *super().get_urls()]
+        return [
+            path("charge/", view(self.charge_view), name="payments_orderpayment_charge"),
+            path("card-setup/", view(self.card_setup_view), name="payments_orderpayment_card_setup"),
+            *super().get_urls(),
+        ]
+
+    def card_setup_view(self, request):
+        """O1, M2: a SetupIntent for the key-an-order page's card field; the browser gives the card to Stripe."""
+        if request.method != "POST" or not request.user.has_perm("orders.add_order"):
+            raise PermissionDenied
+        try:
+            intent = gateway.setup_intent_create()
+        except stripe.StripeError as exc:
+            return JsonResponse({"detail": f"Stripe did not answer ({exc.__class__.__name__})."}, status=502)
+        return JsonResponse({"client_secret": intent.client_secret})
 
     def charge_view(self, request):
         """M3, M4: the warehouse charges the saved card for the lines about to leave, from the order's page."""
@@ -383,4 +399,9 @@ class StripeEventAdmin(ReadOnlyAdmin):
 
 ORDER_PAGE_JOBS.append(
     ("Charge the card for despatch", "admin:payments_orderpayment_charge", "payments.charge_for_despatch")
+)
+KEY_ORDER_CARD_FIELD.update(
+    js_url=gateway.js_url,
+    publishable_key=lambda: settings.STRIPE_PUBLISHABLE_KEY,
+    setup_url=lambda: reverse("admin:payments_orderpayment_card_setup"),
 )
