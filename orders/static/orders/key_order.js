@@ -158,7 +158,7 @@
 
   function cardError(message) {
     $("card-errors").textContent = message;
-    $("card-errors").hidden = false;
+    $("card-errors").style.display = "block";
     $("place-order").disabled = false;
   }
 
