@@ -39,7 +39,8 @@ def bank_receipt(data, actor) -> str:
         reference=data["reference"], amount_pence=data["amount"], received_on=data["received_on"],
         method=data["method"], actor=actor,
     )
-    return f"{receipt.get_method_display()} recorded against order {receipt.order_id}."
+    method = dict(BankReceiptForm.base_fields["method"].choices)[receipt.method]
+    return f"{method} recorded against order {receipt.order_id}."
 
 
 class BankStatementForm(forms.Form):
