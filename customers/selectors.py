@@ -102,6 +102,14 @@ def customer_list_open_orders_review() -> QuerySet[Customer]:
     return Customer.objects.filter(open_orders_review_required=True).order_by("deceased_at", "pk")
 
 
+def customer_postal_address(*, customer: Customer) -> str:
+    """C8: the customer's own address as a letter is addressed; empty when none is on file."""
+    if not customer.address_line1:
+        return ""
+    parts = (customer.full_name, customer.address_line1, customer.address_line2, customer.town, customer.postcode)
+    return "\n".join(part for part in parts if part)
+
+
 def customer_aml_identity_passed(*, customer: Customer) -> bool:
     """O10: has the customer's own most recent AML identity check passed?"""
     latest = (

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "StaffConsentSourceEnum": "consents.api.serializers.STAFF_SOURCES",
         "ContactDirectionEnum": "customers.models.ContactLogEntry.Direction",
         "LedgerDirectionEnum": "payments.models.LedgerEntry.Direction",
+        "InstalmentPlanStatusEnum": "payments.models.InstalmentPlan.Status",
     }
 )
 

@@ -51,6 +51,9 @@ class KeyOrderForm(forms.Form):
     delivery_option = forms.ChoiceField(choices=())
     payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
     stripe_payment_method_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    number_of_instalments = forms.IntegerField(
+        required=False, help_text="Instalments: how many monthly payments (M5); the plan waits for finance's decision"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +97,8 @@ class OrderLineInline(ReadOnlyInline):
     model = OrderLine
     fields = [
         "product", "quantity", "unit_price_pence", "discount_pence", "engraving_text", "allocated_at",
-        "accepted_at", "accepted_via", "paid_at", "shipment", "withdrawn_at", "withdrawn_because",
+        "accepted_at", "accepted_via", "paid_at", "funds_cleared_at", "title_passed_at", "shipment", "withdrawn_at",
+        "withdrawn_because",
         "proposed_unit_price_pence", "price_answer",
     ]
 
@@ -278,7 +282,8 @@ class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
                         address_id=data["address_id"],
                     ),
                     payment={"method": data["payment_method"]}
-                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {}),
+                    | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {})
+                    | ({"number_of_instalments": n} if (n := data["number_of_instalments"]) is not None else {}),
                     actor=Actor.staff(request.user, channel=data["channel"]),
                 )
             except RuleViolation as exc:

@@ -32,6 +32,10 @@ def lines_payment_reversed(*, order: Order, line_ids: list[int], actor: Actor) -
     return _append(order, "lines_payment_reversed", actor, lines=line_ids)
 
 
+def title_passed(*, order: Order, line_ids: list[int], actor: Actor) -> OrderEvent:
+    return _append(order, "title_passed", actor, lines=line_ids)
+
+
 def part_despatch_requested(*, order: Order, charge_pence: int, actor: Actor) -> OrderEvent:
     return _append(order, "part_despatch_requested", actor, charge_pence=charge_pence)
 

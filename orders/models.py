@@ -143,6 +143,10 @@ class OrderLine(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_via = models.CharField(max_length=10, choices=AcceptedVia.choices, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)  # payment taken for it (set by payments)
+    # O10: every penny of it paid in cleared funds (a cheque cleared, not merely banked; the last
+    # instalment paid), as payments reports; title passes once the other conditions hold too.
+    funds_cleared_at = models.DateTimeField(null=True, blank=True)
+    title_passed_at = models.DateTimeField(null=True, blank=True)  # O10, T&C 6.2
     shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_because = models.CharField(max_length=16, choices=WithdrawnBecause.choices, blank=True)

@@ -3,12 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from customers.models import Customer
-from customers.selectors import (
-    customer_aml_identity_passed,
-    customer_filter_by_search,
-    customer_list_open_orders_review,
-)
-from mint_shop import clock
+from customers.selectors import customer_filter_by_search, customer_list_open_orders_review
 from orders.models import Order, OrderLine, Shipment
 
 
@@ -50,20 +45,12 @@ def shipment_get_for_customer(*, customer, order_id: int, shipment_id: int) -> S
 
 
 def order_title_passed(*, order: Order) -> bool:
-    """O10: paid in full in cleared funds and the AML identity check passed; pre-sale not before despatch.
+    """O10: title to every live line has passed (orders.services.title passes it, line by line).
 
-    Uses the prefetched lines of a shaped order. "Paid" is what payments recorded through
-    `order_lines_accept_by_payment` (and took back for a bounced cheque).
+    Uses the prefetched lines of a shaped order.
     """
     lines = [line for line in order.lines.all() if line.live]
-    if not lines or any(line.paid_at is None for line in lines):
-        return False
-    for line in lines:
-        launch = line.product.launch_date
-        bought_on_presale = launch is not None and clock.london_date(order.placed_at) < launch
-        if bought_on_presale and line.shipment_id is None:
-            return False
-    return customer_aml_identity_passed(customer=order.customer)
+    return bool(lines) and all(line.title_passed_at for line in lines)
 
 
 def order_list_with_stage(orders: QuerySet) -> QuerySet:

@@ -14,7 +14,7 @@ from orders.models import PaymentMethod
 from payments import errors
 from payments.models import OrderPayment
 from payments.services import card
-from payments.services.instalments import instalment_plan_apply
+from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
 
 
 def _actor() -> Actor:
@@ -46,6 +46,7 @@ def on_lines_allocated(*, order, lines, **_) -> None:
 
 
 def on_lines_despatch_check(*, order, lines, **_) -> None:
+    instalment_plan_assert_approved(order=order)
     card.card_assert_lines_payable(order=order, lines=list(lines))
 
 

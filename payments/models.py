@@ -300,23 +300,20 @@ class BankReceipt(models.Model):
 
 
 class InstalmentPlan(models.Model):
-    """Monthly interest-free instalments on the mint's account (M5), subject to status."""
+    """Monthly interest-free instalments on the mint's account (M5), subject to status: finance
+    approves (the plan is then paying) or refuses. Reminders go by the customer's preferred means.
+    """
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "Awaiting a status decision"
-        DECLINED = "declined", "Declined"
-        ACTIVE = "active", "Paying"
-        IN_ARREARS = "in_arrears", "In arrears"
+        APPLIED = "applied", "Pending finance's decision"
+        DECLINED = "declined", "Refused"
+        ACTIVE = "active", "Approved, paying"
+        IN_ARREARS = "in_arrears", "Approved, in arrears"
         COMPLETED = "completed", "Paid in full"
-
-    class Reminder(models.TextChoices):
-        SMS = "sms", "SMS"
-        LETTER = "letter", "Letter"
 
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="instalment_plan")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.APPLIED)
     number_of_instalments = models.PositiveSmallIntegerField()
-    reminder_channel = models.CharField(max_length=6, choices=Reminder.choices, default=Reminder.LETTER)
     total_pence = models.PositiveIntegerField()
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=200, blank=True)

@@ -103,13 +103,16 @@ def instalment_plans_for_customer(*, customer):
     )
 
 
+def instalment_plans_for_staff(*, status: str | None = None):
+    """Finance's list (M5): `status=applied` is the plans waiting for a decision, oldest first."""
+    plans = InstalmentPlan.objects.all() if status is None else InstalmentPlan.objects.filter(status=status)
+    return plans.prefetch_related("instalments").order_by("order__placed_at", "pk")
+
+
 def instalment_arrears_pence(*, plan: InstalmentPlan) -> int:
-    return (
-        plan.instalments.filter(paid_at__isnull=True, due_on__lt=clock.today()).aggregate(total=Sum("amount_pence"))[
-            "total"
-        ]
-        or 0
-    )
+    """Unpaid instalments past their due (London) day; reads prefetched instalments when there are."""
+    today = clock.today()
+    return sum(i.amount_pence for i in plan.instalments.all() if i.paid_at is None and i.due_on < today)
 
 
 def instalments_due_for_reminder(*, on, days_before: int):

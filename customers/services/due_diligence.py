@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
-from customers import errors
+from customers import errors, hooks
 from customers.audit import stamp
 from customers.models import Customer, DueDiligenceCheck, EvidenceDocument, Representative, SourceOfFundsRequest
 from customers.uploads import evidence_content_type
@@ -46,6 +46,7 @@ def due_diligence_check_create(
             recorded_by=actor.user,
         )
         stamp(check, actor).save()
+        _tell_if_aml_identity_passed(check, actor)
     return check
 
 
@@ -66,7 +67,18 @@ def due_diligence_check_update(
         if notes is not None:
             check.notes = notes
         stamp(check, actor).save()
+        _tell_if_aml_identity_passed(check, actor)
     return check
+
+
+def _tell_if_aml_identity_passed(check: DueDiligenceCheck, actor: Actor) -> None:
+    """O10: title may have waited only for this; the apps above act in this transaction."""
+    if (
+        check.kind == DueDiligenceCheck.Kind.AML
+        and check.representative_id is None
+        and check.status == DueDiligenceCheck.Status.PASSED
+    ):
+        hooks.aml_identity_passed(customer=check.customer, actor=actor)
 
 
 def evidence_document_add(

@@ -43,6 +43,8 @@ class DeliveryInSerializer(serializers.Serializer):
 class PaymentInSerializer(serializers.Serializer):
     method = serializers.CharField(max_length=16)
     stripe_payment_method_id = serializers.CharField(max_length=200, required=False)
+    # Checked by payments (M5) so a refusal names the rule.
+    number_of_instalments = serializers.IntegerField(required=False, help_text="Instalments: how many (M5)")
 
 
 class OrderPlaceSerializer(serializers.Serializer):
@@ -127,8 +129,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
         fields = [
             "id", "product", "sku", "name", "quantity", "unit_price_pence", "discount_pence", "total_pence",
             "engraving_text", "allocated_at", "under_contract", "accepted_at", "accepted_via", "paid_at",
-            "shipment", "withdrawn_at", "withdrawn_because", "proposed_unit_price_pence", "price_question_at",
-            "price_answer", "price_answered_at",
+            "funds_cleared_at", "title_passed_at", "shipment", "withdrawn_at", "withdrawn_because",
+            "proposed_unit_price_pence", "price_question_at", "price_answer", "price_answered_at",
         ]
         read_only_fields = fields
 
@@ -230,7 +232,9 @@ class OrderDetailSerializer(OrderSerializer):
         fields = [*OrderSerializer.Meta.fields, "title_passed"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.BooleanField(help_text="O10: title to the goods has passed to the customer"))
+    @extend_schema_field(
+        serializers.BooleanField(help_text="O10: title to every live line has passed (each line's title_passed_at)")
+    )
     def get_title_passed(self, order) -> bool:
         return selectors.order_title_passed(order=order)
 

@@ -22,6 +22,7 @@ from orders.services._common import (
     tell_customer,
 )
 from orders.services.review import order_require_reviewed
+from orders.services.title import title_pass_due
 
 
 def _confirmation_body(order: Order, shipment: Shipment, lines: list[OrderLine]) -> str:
@@ -114,6 +115,7 @@ def order_despatch(
             order=order, shipment_id=shipment.pk, line_ids=[line.pk for line in lines], actor=actor
         )
         hooks.notify(hooks.LINES_DESPATCHED, order=order, lines=lines, shipment=shipment)
+        title_pass_due(order=order, lines=lines, actor=actor)  # O10: a pre-sale line's title waits for this
         lines_with_products = list(OrderLine.objects.filter(pk__in=wanted).select_related("product"))
         _send_confirmation(order, shipment, lines_with_products)
     return shipment

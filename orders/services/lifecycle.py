@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -10,6 +11,7 @@ from mint_shop.errors import RuleViolation
 from orders import errors, events, hooks
 from orders.models import Order, OrderLine
 from orders.services._common import lock_lines, lock_order, require_live, require_open, tell_customer, withdraw_lines
+from orders.services.title import title_pass_due
 
 
 def order_decline(*, order_id: int, reason: str, actor: Actor) -> Order:
@@ -72,17 +74,24 @@ def order_lines_allocate(*, order_id: int, actor: Actor, line_ids: list[int] | N
 
 
 def order_lines_accept_by_payment(
-    *, order_id: int, line_ids: list[int], accepted_at: dt.datetime, actor: Actor
+    *, order_id: int, line_ids: list[int], accepted_at: dt.datetime, funds_cleared: bool, actor: Actor
 ) -> list[OrderLine]:
     """O3, called by payments: payment was taken for these lines, so each is under contract.
 
     A line despatched earlier keeps its despatch acceptance (the earlier of the two); it is
-    marked paid. Calling it again for paid lines changes nothing.
+    marked paid. `funds_cleared` says the lines are now paid in full in cleared funds, which
+    title waits for (O10): not for a banked cheque or the first of several instalments.
+    Calling it again for paid lines changes nothing but that.
     """
     with transaction.atomic(durable=True):
         order = lock_order(order_id)
         lines = lock_lines(order, line_ids)
         require_live(lines)
+        if funds_cleared:
+            clearing = [line for line in lines if line.funds_cleared_at is None]
+            for line in clearing:
+                line.funds_cleared_at = accepted_at
+            bulk_update_with_history(clearing, OrderLine, ["funds_cleared_at"])
         fresh = [line for line in lines if line.paid_at is None]
         for line in fresh:
             line.paid_at = accepted_at
@@ -99,6 +108,7 @@ def order_lines_accept_by_payment(
                 body=f"We have taken payment and accepted {len(fresh)} line(s) of your order {order.pk}.",
                 dedupe_key=f"order:{order.pk}:acceptance:{','.join(str(line.pk) for line in fresh)}",
             )
+        title_pass_due(order=order, lines=lines, actor=actor)
     return lines
 
 

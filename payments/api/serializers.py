@@ -12,6 +12,7 @@ from payments.models import (
     Refund,
     StatementLine,
 )
+from payments.selectors import instalment_arrears_pence
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -143,7 +144,10 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
 
 class InstalmentPlanSerializer(serializers.ModelSerializer):
+    """A plan as its customer sees it: the decision, the schedule and what is in arrears (M5)."""
+
     instalments = InstalmentSerializer(many=True, read_only=True)
+    arrears_pence = serializers.SerializerMethodField(help_text="Instalments past their due day and unpaid")
 
     class Meta:
         model = InstalmentPlan
@@ -153,10 +157,22 @@ class InstalmentPlanSerializer(serializers.ModelSerializer):
             "status",
             "number_of_instalments",
             "total_pence",
-            "reminder_channel",
+            "decided_at",
+            "decision_reason",
+            "arrears_pence",
             "paid_in_full_at",
             "instalments",
         ]
+
+    def get_arrears_pence(self, plan) -> int:
+        return instalment_arrears_pence(plan=plan)
+
+
+class StaffInstalmentPlanSerializer(InstalmentPlanSerializer):
+    """For finance: who decided, too."""
+
+    class Meta(InstalmentPlanSerializer.Meta):
+        fields = [*InstalmentPlanSerializer.Meta.fields, "decided_by"]
 
 
 class InstalmentDecisionSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ urlpatterns = [
         name="staff-cheque-action",
     ),
     path("staff/bank-receipts/", views.StaffBankReceiptView.as_view(), name="staff-bank-receipt"),
+    path("staff/instalment-plans/", views.StaffInstalmentPlanListView.as_view(), name="staff-instalment-plans"),
     path(
         "staff/instalment-plans/<int:pk>/decision/",
         views.StaffInstalmentDecisionView.as_view(),

@@ -198,15 +198,30 @@ class StaffBankReceiptView(APIView):
 # --- Instalments (M5) and third-party finance (M6) ----------------------------------------
 
 
+class StaffInstalmentPlanListView(generics.ListAPIView):
+    """Instalment plans for finance (M5); `?status=applied` lists those waiting for a decision."""
+
+    serializer_class = s.StaffInstalmentPlanSerializer
+    permission_classes = [HasStaffPermissions]
+    required_permissions = ("payments.view_instalmentplan",)
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, description="applied, declined, active, …")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.instalment_plans_for_staff(status=self.request.query_params.get("status") or None)
+
+
 class StaffInstalmentDecisionView(APIView):
     permission_classes = [HasStaffPermissions]
     required_permissions = ("payments.decide_instalment_plan",)
 
-    @extend_schema(request=s.InstalmentDecisionSerializer, responses=s.InstalmentPlanSerializer)
+    @extend_schema(request=s.InstalmentDecisionSerializer, responses=s.StaffInstalmentPlanSerializer)
     def post(self, request, pk: int):
         data = _valid(s.InstalmentDecisionSerializer, request)
         plan = instalments.instalment_plan_decide(plan_id=pk, actor=_staff(request), **data)
-        return Response(s.InstalmentPlanSerializer(plan).data)
+        return Response(s.StaffInstalmentPlanSerializer(plan).data)
 
 
 class StaffInstalmentPaidView(APIView):

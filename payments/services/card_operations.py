@@ -356,6 +356,7 @@ def _money_in(operation: CardOperation, kind: str) -> None:
             order_id=order_payment.order_id,
             line_ids=operation.line_ids,
             accepted_at=clock.now(),
+            funds_cleared=True,  # a card payment taken is cleared funds for the lines it paid (O10)
             actor=_system(),
         )
     )

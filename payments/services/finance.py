@@ -11,6 +11,7 @@ from orders.models import Order
 from payments import errors
 from payments.amounts import order_total_pence
 from payments.models import FinanceApplication, LedgerEntry
+from payments.selectors import order_money
 from payments.services.acceptance import lines_accept_after_commit
 from payments.services.ledger import ledger_record
 
@@ -67,5 +68,6 @@ def finance_settlement_record(*, application_id: int, amount_pence: int, actor: 
             reference=f"settlement from {application.lender}",
             actor=actor,
         )
-        lines_accept_after_commit(order=application.order, actor=actor)
+        cleared = order_money(order_id=application.order_id)["outstanding_pence"] == 0
+        lines_accept_after_commit(order=application.order, funds_cleared=cleared, actor=actor)
         return application

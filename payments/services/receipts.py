@@ -50,14 +50,17 @@ def _cheque_locked(cheque_id: int, *, allowed: tuple[str, ...], action: str) -> 
 
 
 def cheque_bank(*, cheque_id: int, actor: Actor) -> Cheque:
-    """Paid in: the cheque is cashed on receipt, so the lines it pays for are accepted (O3)."""
+    """Paid in: the cheque is cashed on receipt, so the lines it pays for are accepted (O3).
+
+    Banked is not cleared: title waits for `cheque_clear` (O10).
+    """
     with transaction.atomic(durable=True):
         cheque = _cheque_locked(cheque_id, allowed=(Cheque.Status.RECEIVED,), action="banked")
         cheque.status = Cheque.Status.BANKED
         cheque.banked_at = clock.now()
         cheque.save(update_fields=["status", "banked_at"])
         if cheque.amount_pence >= order_money(order_id=cheque.order_id)["outstanding_pence"]:
-            lines_accept_after_commit(order=cheque.order, actor=actor)
+            lines_accept_after_commit(order=cheque.order, funds_cleared=False, actor=actor)
         return cheque
 
 
@@ -76,6 +79,8 @@ def cheque_clear(*, cheque_id: int, actor: Actor) -> Cheque:
             reference=f"cheque {cheque.cheque_number}",
             actor=actor,
         )
+        if order_money(order_id=cheque.order_id)["outstanding_pence"] == 0:  # every penny cleared (O10)
+            lines_accept_after_commit(order=cheque.order, funds_cleared=True, actor=actor)
         return cheque
 
 
@@ -139,5 +144,5 @@ def bank_receipt_record(
             actor=actor,
         )
         if order_money(order_id=order_payment.order_id)["outstanding_pence"] == 0:
-            lines_accept_after_commit(order=order_payment.order, actor=actor)
+            lines_accept_after_commit(order=order_payment.order, funds_cleared=True, actor=actor)
         return receipt

@@ -56,6 +56,10 @@ class Api:
         with self.capture(execute=True):
             return self.client.post(url, body or {}, format="json")
 
+    def patch(self, url, body):
+        with self.capture(execute=True):
+            return self.client.patch(url, body, format="json")
+
 
 @pytest.fixture
 def api(django_capture_on_commit_callbacks):

@@ -29,7 +29,9 @@ def acceptance(monkeypatch):
     monkeypatch.setattr(
         orders_link,
         "lines_accept",
-        lambda *, order_id, line_ids, accepted_at, actor: calls["accepted"].append((order_id, sorted(line_ids))),
+        lambda *, order_id, line_ids, accepted_at, funds_cleared, actor: calls["accepted"].append(
+            (order_id, sorted(line_ids))
+        ),
     )
     monkeypatch.setattr(
         orders_link,

@@ -148,6 +148,7 @@
   function showCard() {
     const isCard = field("payment_method").value === "card";
     $("card-row").hidden = !isCard;
+    $("instalments-row").hidden = field("payment_method").value !== "instalments";
     if (isCard && !card && window.Stripe && form.dataset.stripeKey) {
       stripe = window.Stripe(form.dataset.stripeKey);
       card = stripe.elements().create("card");

@@ -64,7 +64,8 @@ def test_o8_a_paid_order_gets_no_invoice_and_goes_to_the_email_the_customer_gave
     order = _ready(customer, warehouse, (product, 1))
     Order.objects.filter(pk=order.pk).update(confirmation_email="ada@elsewhere.example")
     order_lines_accept_by_payment(
-        order_id=order.pk, line_ids=[order.lines.get().pk], accepted_at=dt.datetime.now(dt.UTC), actor=Actor.system()
+        order_id=order.pk, line_ids=[order.lines.get().pk], accepted_at=dt.datetime.now(dt.UTC),
+        funds_cleared=True, actor=Actor.system()
     )
     _despatch(order, warehouse)
     confirmation = Message.objects.get(kind="despatch_confirmation")
@@ -164,7 +165,7 @@ def test_o11_a_report_within_30_days_of_the_later_date_is_on_time_and_after_is_l
         order_id=order.pk,
         line_ids=[order.lines.get().pk],
         accepted_at=dt.datetime(2026, 12, 5, 10, tzinfo=dt.UTC),
-        actor=Actor.system(),
+        funds_cleared=True, actor=Actor.system(),
     )
     reporter = Actor.customer(customer.user)
     with time_machine.travel(dt.datetime(2027, 1, 4, 12, tzinfo=dt.UTC)):

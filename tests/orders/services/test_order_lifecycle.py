@@ -32,7 +32,8 @@ def staff():
 def test_o3_payment_taken_puts_exactly_those_lines_under_contract(customer, product, staff):
     order = place_order(customer, (product, 1), (ProductFactory(), 1))
     paid, unpaid = order.lines.all()
-    order_lines_accept_by_payment(order_id=order.pk, line_ids=[paid.pk], accepted_at=PAID_AT, actor=Actor.system())
+    order_lines_accept_by_payment(order_id=order.pk, line_ids=[paid.pk], accepted_at=PAID_AT,
+        funds_cleared=True, actor=Actor.system())
     paid.refresh_from_db()
     unpaid.refresh_from_db()
     assert (paid.accepted_at, paid.accepted_via, paid.paid_at) == (PAID_AT, "payment", PAID_AT)
@@ -44,14 +45,16 @@ def test_o3_accepting_twice_changes_nothing(customer, product):
     order = place_order(customer, (product, 1))
     line = order.lines.get()
     for _ in range(2):
-        order_lines_accept_by_payment(order_id=order.pk, line_ids=[line.pk], accepted_at=PAID_AT, actor=Actor.system())
+        order_lines_accept_by_payment(order_id=order.pk, line_ids=[line.pk], accepted_at=PAID_AT,
+            funds_cleared=True, actor=Actor.system())
     assert order.events.filter(kind="lines_paid").count() == 1
 
 
 def test_o3_despatch_accepts_an_unpaid_line_and_keeps_an_earlier_payment_acceptance(customer, product, staff):
     order = place_order(customer, (product, 1), (ProductFactory(), 1))
     paid, unpaid = order.lines.all()
-    order_lines_accept_by_payment(order_id=order.pk, line_ids=[paid.pk], accepted_at=PAID_AT, actor=Actor.system())
+    order_lines_accept_by_payment(order_id=order.pk, line_ids=[paid.pk], accepted_at=PAID_AT,
+        funds_cleared=True, actor=Actor.system())
     order_lines_allocate(order_id=order.pk, actor=staff)
     order_despatch(order_id=order.pk, line_ids=[paid.pk, unpaid.pk], carrier="Royal Mail", tracking_number="RM1",
                    actor=staff)
@@ -64,7 +67,8 @@ def test_o3_despatch_accepts_an_unpaid_line_and_keeps_an_earlier_payment_accepta
 def test_o3_a_bounced_cheque_takes_the_acceptance_back_unless_despatched(customer, product):
     order = place_order(customer, (product, 1))
     line = order.lines.get()
-    order_lines_accept_by_payment(order_id=order.pk, line_ids=[line.pk], accepted_at=PAID_AT, actor=Actor.system())
+    order_lines_accept_by_payment(order_id=order.pk, line_ids=[line.pk], accepted_at=PAID_AT,
+        funds_cleared=True, actor=Actor.system())
     order_lines_unaccept_by_payment(order_id=order.pk, line_ids=[line.pk], actor=Actor.system())
     line.refresh_from_db()
     assert (line.accepted_at, line.accepted_via, line.paid_at) == (None, "", None)
@@ -75,7 +79,8 @@ def test_o3_lines_of_another_order_are_refused(customer, product):
     other = place_order(customer, (product, 1))
     with pytest.raises(RuleViolation) as caught:
         order_lines_accept_by_payment(
-            order_id=order.pk, line_ids=[other.lines.get().pk], accepted_at=PAID_AT, actor=Actor.system()
+            order_id=order.pk, line_ids=[other.lines.get().pk], accepted_at=PAID_AT,
+            funds_cleared=True, actor=Actor.system()
         )
     assert caught.value.rule == errors.LINES_UNKNOWN
 
@@ -96,7 +101,8 @@ def test_o4_declining_returns_stock_releases_holds_and_tells_the_customer(custom
 def test_o4_an_order_with_a_line_under_contract_cannot_be_declined(customer, product, staff):
     order = place_order(customer, (product, 1))
     order_lines_accept_by_payment(
-        order_id=order.pk, line_ids=[order.lines.get().pk], accepted_at=PAID_AT, actor=Actor.system()
+        order_id=order.pk, line_ids=[order.lines.get().pk], accepted_at=PAID_AT,
+        funds_cleared=True, actor=Actor.system()
     )
     with pytest.raises(RuleViolation) as caught:
         order_decline(order_id=order.pk, reason="Too late", actor=staff)

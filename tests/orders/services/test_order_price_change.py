@@ -73,7 +73,7 @@ def test_p7_a_line_under_contract_keeps_its_price(repriced_order, staff):
         order_id=repriced_order.pk,
         line_ids=[repriced_order.lines.get().pk],
         accepted_at=dt.datetime.now(dt.UTC),
-        actor=Actor.system(),
+        funds_cleared=True, actor=Actor.system(),
     )
     with pytest.raises(RuleViolation) as caught:
         order_price_change_propose(order_id=repriced_order.pk, actor=staff)

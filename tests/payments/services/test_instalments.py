@@ -1,4 +1,6 @@
-"""Instalments on the interest-free account (M5)."""
+"""Instalments on the interest-free account (M5): payments' own logic. The flows through the API
+(placing, deciding, reminders, arrears, despatch and title) are in tests/integration.
+"""
 
 import datetime as dt
 
@@ -9,14 +11,13 @@ from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from notifications.models import Message
 from payments import errors
-from payments.models import InstalmentPlan, LedgerEntry
+from payments.models import InstalmentPlan
 from payments.selectors import instalment_arrears_pence
 from payments.services.instalments import (
     add_months,
     instalment_pay,
     instalment_plan_decide,
     instalments_mark_missed,
-    instalments_remind,
 )
 from tests.payments.factories import order_with_lines
 
@@ -27,9 +28,7 @@ FIRST_DUE = dt.date(2027, 1, 31)
 @pytest.fixture
 def plan(place):
     order = order_with_lines(3333, 3333, 3000, payment_method="instalments", delivery_pence=334)
-    order.customer.phone = "+447700900123"
-    order.customer.save()
-    place(order, number_of_instalments=3, reminder_channel="sms")
+    place(order, number_of_instalments=3)
     return instalment_plan_decide(
         plan_id=order.instalment_plan.pk,
         approve=True,
@@ -48,11 +47,29 @@ def test_m5_an_approved_plan_has_a_monthly_schedule_adding_up_to_the_order(plan)
 
 def test_m5_a_declined_plan_gets_no_schedule_and_cannot_be_decided_again(place):
     order = place(order_with_lines(2500, payment_method="instalments"), number_of_instalments=2)
-    declined = instalment_plan_decide(plan_id=order.instalment_plan.pk, approve=False, reason="", actor=Actor.system())
+    declined = instalment_plan_decide(
+        plan_id=order.instalment_plan.pk, approve=False, reason="credit check failed", actor=Actor.system()
+    )
     assert declined.status == InstalmentPlan.Status.DECLINED and not declined.instalments.exists()
     with pytest.raises(RuleViolation) as refused:
         instalment_plan_decide(plan_id=declined.pk, approve=True, reason="", actor=Actor.system())
     assert refused.value.rule == errors.INSTALMENT_PLAN_STATE
+
+
+def test_m5_the_first_instalment_cannot_fall_due_before_today(place):
+    order = place(order_with_lines(2500, payment_method="instalments"), number_of_instalments=2)
+    with time_machine.travel(dt.datetime(2027, 1, 31, 0, 30, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(RuleViolation) as refused:
+            instalment_plan_decide(
+                plan_id=order.instalment_plan.pk, approve=True, reason="", first_due_on=dt.date(2027, 1, 30),
+                actor=Actor.system(),
+            )
+        assert refused.value.rule == errors.INSTALMENTS_INVALID
+        approved = instalment_plan_decide(
+            plan_id=order.instalment_plan.pk, approve=True, reason="", first_due_on=dt.date(2027, 1, 31),
+            actor=Actor.system(),
+        )
+    assert [i.due_on for i in approved.instalments.all()] == [dt.date(2027, 1, 31), dt.date(2027, 2, 28)]
 
 
 def test_m5_a_bad_number_of_instalments_is_refused(db):
@@ -62,16 +79,6 @@ def test_m5_a_bad_number_of_instalments_is_refused(db):
     with pytest.raises(RuleViolation) as refused:
         hooks.notify(hooks.ORDER_PLACED, order=order, payment={"method": "instalments", "number_of_instalments": 1})
     assert refused.value.rule == errors.INSTALMENTS_INVALID
-
-
-def test_m5_a_reminder_goes_by_sms_before_the_due_date_once(plan):
-    with time_machine.travel(dt.datetime(2027, 1, 25, 9, tzinfo=dt.UTC), tick=False):
-        assert instalments_remind(actor=Actor.system()) == 0  # six days before: not yet
-    with time_machine.travel(dt.datetime(2027, 1, 26, 9, tzinfo=dt.UTC), tick=False):
-        instalments_remind(actor=Actor.system())
-        instalments_remind(actor=Actor.system())
-    reminders = Message.objects.filter(kind="instalment_reminder")
-    assert [(m.channel, m.recipient) for m in reminders] == [("sms", "+447700900123")]
 
 
 def test_m5_a_missed_instalment_puts_the_plan_in_arrears_until_paid(plan):
@@ -86,16 +93,6 @@ def test_m5_a_missed_instalment_puts_the_plan_in_arrears_until_paid(plan):
         plan.refresh_from_db()
         assert plan.status == InstalmentPlan.Status.ACTIVE
         assert instalment_arrears_pence(plan=plan) == 0
-
-
-def test_m5_the_last_instalment_completes_the_plan_so_title_can_pass(plan, commit, acceptance):
-    with commit():
-        for instalment in plan.instalments.order_by("number"):
-            instalment_pay(instalment_id=instalment.pk, reference=f"SO-{instalment.number}", actor=Actor.system())
-    plan.refresh_from_db()
-    assert plan.status == InstalmentPlan.Status.COMPLETED and plan.paid_in_full_at is not None
-    assert LedgerEntry.objects.filter(kind="instalment").count() == 3
-    assert len(acceptance["accepted"]) == 1  # the first payment made the lines contracts
 
 
 def test_m5_months_are_added_keeping_the_day_or_the_months_last(db):
