@@ -3,20 +3,28 @@ ticked from the order), a return with its condition, a fault claim and its exami
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 
 from cancellations import services
 from cancellations.models import Cancellation, FaultClaim, GoodsReturn
+from mint_shop import clock
 from mint_shop.actors import Channel
 from mint_shop.admin_forms import PoundsField
 from orders.models import Order, OrderLine
 
 
-class LineChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
+class LineLabel:
     def label_from_instance(self, line):
         return f"{line.quantity} × {line.product.name} ({line.product.sku})"
+
+
+class LineChoiceField(LineLabel, forms.ModelMultipleChoiceField):
+    """The order's lines as checkboxes, so staff tick lines rather than type their ids."""
+
+    widget = forms.CheckboxSelectMultiple
+
+
+class OneLineField(LineLabel, forms.ModelChoiceField):
+    widget = forms.RadioSelect
 
 
 class NoticeForm(forms.Form):
@@ -25,7 +33,7 @@ class NoticeForm(forms.Form):
     channel = forms.ChoiceField(
         choices=[(Channel.POST, "Letter"), (Channel.EMAIL, "Email"), (Channel.PHONE, "Phone")], label="Came by"
     )
-    received_on = forms.DateField(initial=lambda: timezone.localdate(), help_text="YYYY-MM-DD")
+    received_on = forms.DateField(initial=clock.today, help_text="YYYY-MM-DD")
     lines = LineChoiceField(queryset=OrderLine.objects.none(), label="Lines to cancel")
 
     def __init__(self, *args, order: Order, **kwargs):
@@ -56,7 +64,7 @@ class ReturnForm(forms.Form):
     """R3: what came back, when, and in what state; our postage is reimbursed on top."""
 
     lines = LineChoiceField(queryset=OrderLine.objects.none(), label="Lines returned")
-    received_on = forms.DateField(initial=lambda: timezone.localdate(), help_text="YYYY-MM-DD")
+    received_on = forms.DateField(initial=clock.today, help_text="YYYY-MM-DD")
     condition = forms.ChoiceField(choices=GoodsReturn.Condition.choices)
     condition_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_only = forms.BooleanField(required=False, label="Proof of posting only (goods not yet back)")
@@ -88,8 +96,8 @@ def return_record(cancellation: Cancellation):
 
 
 class FaultClaimForm(forms.Form):
-    line = forms.ModelChoiceField(queryset=OrderLine.objects.none(), widget=forms.RadioSelect, label="Faulty line")
-    reported_on = forms.DateField(initial=lambda: timezone.localdate(), help_text="YYYY-MM-DD")
+    line = OneLineField(queryset=OrderLine.objects.none(), label="Faulty line")
+    reported_on = forms.DateField(initial=clock.today, help_text="YYYY-MM-DD")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What is wrong")
 
     def __init__(self, *args, order: Order, **kwargs):
@@ -97,7 +105,6 @@ class FaultClaimForm(forms.Form):
         self.fields["line"].queryset = order.lines.filter(shipment__delivered_at__isnull=False).select_related(
             "product"
         )
-        self.fields["line"].label_from_instance = LineChoiceField.label_from_instance.__get__(self.fields["line"])
 
 
 def fault_claim_record(order: Order):

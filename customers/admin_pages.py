@@ -2,11 +2,11 @@
 a recorded call (C10). Each page works on the customer named by `?customer=<id>`."""
 
 from django import forms
-from django.utils import timezone
 
 from customers import services
 from customers.models import CallRecording, ContactLogEntry, Customer, Representative
 from customers.services.due_diligence import evidence_content_type
+from mint_shop import clock
 
 
 class CustomerChoiceForm(forms.Form):
@@ -48,7 +48,7 @@ class CallRecordingForm(forms.Form):
     purpose = forms.ChoiceField(choices=CallRecording.Purpose.choices)
     customer_number = forms.CharField(max_length=32)
     mint_number = forms.CharField(max_length=32)
-    started_at = forms.DateTimeField(initial=timezone.now, help_text="YYYY-MM-DD HH:MM")
+    started_at = forms.DateTimeField(initial=clock.now, help_text="YYYY-MM-DD HH:MM")
     ended_at = forms.DateTimeField(required=False)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     recording_reference = forms.CharField(required=False, max_length=200)

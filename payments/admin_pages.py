@@ -2,8 +2,8 @@
 and the bank statement import."""
 
 from django import forms
-from django.utils import timezone
 
+from mint_shop import clock
 from mint_shop.admin_forms import PoundsField
 from payments.services import receipts, reconciliation
 
@@ -30,7 +30,7 @@ class BankReceiptForm(forms.Form):
 
     reference = forms.CharField(max_length=40, help_text="The order's payment reference, such as MINT-123")
     amount = PoundsField(label="Amount (£)")
-    received_on = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
+    received_on = forms.DateField(initial=clock.today, help_text="YYYY-MM-DD")
     method = forms.ChoiceField(choices=[("bank_transfer", "Bank transfer"), ("bankers_draft", "Banker's draft")])
 
 
