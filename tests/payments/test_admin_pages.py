@@ -87,3 +87,15 @@ def test_m3_only_warehouse_and_finance_reach_the_charge_for_despatch_page(client
     assert client.get(f"/admin/payments/orderpayment/charge/?order={order.pk}").status_code == 403
     client.force_login(staff_user("warehouse"))
     assert client.get(f"/admin/payments/orderpayment/charge/?order={order.pk}").status_code == 200
+
+
+def test_m9_finance_imports_stripes_balance_transactions_from_the_reconciliation_page(
+    client, staff_user, order, localstripe
+):
+    client.force_login(staff_user("finance"))
+    page = client.get("/admin/payments/statementline/reconciliation/").content.decode()
+    assert "/admin/payments/statementline/import-stripe/" in page
+
+    response = client.post("/admin/payments/statementline/import-stripe/", follow=True)
+
+    assert "Stripe balance transactions imported" in response.content.decode()
