@@ -52,7 +52,8 @@ def run_action(page, action: str, **boxes) -> None:
             box.select_option(value)
         else:
             box.fill(value)
-    page.click("button[name=index]")
+    with page.expect_navigation():
+        page.click("button[name=index]")
 
 
 def test_customer_service_keys_a_card_order_in_stripes_field_and_records_a_cancellation_notice(
