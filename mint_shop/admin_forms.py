@@ -104,3 +104,8 @@ def _may_open(request, model, name) -> bool:
     return request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}") or request.user.has_perm(
         f"{meta.app_label}.change_{meta.model_name}"
     )
+
+
+def submitted(request):
+    """The POST data for a form that has no fields of its own (a confirm button), else None."""
+    return request.POST if request.method == "POST" else None

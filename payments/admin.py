@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from mint_shop.actors import Actor
-from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
+from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page, submitted
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from orders.admin import KEY_ORDER_CARD_FIELD, ORDER_PAGE_JOBS
@@ -103,7 +103,7 @@ class StatementLineAdmin(ReadOnlyAdmin):
     def stripe_import_view(self, request):
         done = reverse("admin:payments_statementline_reconciliation")
         try:
-            return service_page(self, request, form=forms.Form(request.POST or None), permission=RECONCILE,
+            return service_page(self, request, form=forms.Form(submitted(request)), permission=RECONCILE,
                                 title="Import from Stripe", call=pages.stripe_import, done_url=done)
         except gateway.RETRYABLE_ERRORS as exc:
             self.message_user(request, f"Stripe did not answer ({exc.__class__.__name__}); try again shortly.",
@@ -207,7 +207,7 @@ class OrderPaymentAdmin(ReadOnlyAdmin):
                 raise PermissionDenied
             return choose_page(self, request, form_class=OrderNumberForm, title="Charge the card for despatch")
         return service_page(
-            self, request, form=forms.Form(request.POST or None), permission="payments.charge_for_despatch",
+            self, request, form=forms.Form(submitted(request)), permission="payments.charge_for_despatch",
             title=f"Charge the saved card for order {order.pk}'s lines ready to despatch",
             intro=f"Lines waiting: {len(order_line_ids_ready_to_despatch(order_id=order.pk))}.",
             call=lambda data, actor: _charged(order.pk, actor),
