@@ -1,4 +1,4 @@
-"""Which right lets a line be cancelled, its last day, and what the refund is made of (R1, R4, R6, R8).
+"""Which right lets a line be cancelled, its last day, and what the refund is made of (R1, R2, R4, R6, R8).
 
 Pure reads over loaded rows, shared by the services (which refuse) and the customer's list of
 cancellable lines (which shows the last day), so both always agree.
@@ -40,20 +40,36 @@ def cooling_off_last_day(delivered: dt.date) -> dt.date:
     return clock.days_after(delivered, settings.MINT_COOLING_OFF_DAYS)
 
 
-def line_right(
-    line: OrderLine, *, order: Order, notice_on: dt.date, cancelled_ids: set[int], reported_faulty_ids: set[int]
-) -> LineRight:
-    """The right under which the customer may cancel this line on `notice_on`, or the rule refusing it."""
+def exception_reason(line: OrderLine) -> str:
+    """R6 / P6, by the line: priced by the bullion market, or engraved for this customer; "" when
+    cooling-off applies. A sealed product is ordinary until its seal comes back broken (`seal_reason`)."""
+    if line.product.bullion_priced:
+        return line.product.not_cancellable_reason
+    if line.personalised:
+        return "Personalised products cannot be cancelled unless faulty."
+    return ""
+
+
+def seal_reason(line: OrderLine) -> str:
+    """P6: a hygiene-sealed product returned with its seal broken is not taken back unless faulty."""
+    if line.product.hygiene_sealed:
+        return "Hygiene-sealed products returned unsealed cannot be cancelled unless faulty."
+    return ""
+
+
+def line_right(line: OrderLine, *, notice_on: dt.date, cancelled_ids: set[int], faulty_ids: set[int]) -> LineRight:
+    """The right under which the customer may cancel this line by a notice sent on `notice_on` (R2),
+    or the rule refusing it. `faulty_ids`: lines an examination found faulty (R7)."""
     if not line.live or line.pk in cancelled_ids:
         raise RuleViolation(errors.LINE_ALREADY_CANCELLED, f"Line {line.pk} is already cancelled.")
     if line.accepted_at is None and line.shipment_id is None:
         return LineRight(line, WITHDRAW, None)
     delivered = delivered_on(line)
-    if order.delay_cancellable_from and delivered is None:
-        # R8: the promise was missed; the late lines may go, whatever the product (T&C 5.3).
+    if line.delay_notified_at and delivered is None:
+        # R8: this line's promise was missed and the customer told (O6); it may go, whatever the product.
         return LineRight(line, Cancellation.Right.DELAY, None)
-    reason = line.product.not_cancellable_reason
-    if reason and line.pk not in reported_faulty_ids:
+    reason = exception_reason(line)
+    if reason and line.pk not in faulty_ids:
         raise RuleViolation(errors.NOT_CANCELLABLE, f"Line {line.pk}: {reason}")
     if delivered is None:
         # Cancelling before delivery is allowed; the 14 days have not begun.

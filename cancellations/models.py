@@ -31,6 +31,8 @@ class FaultClaim(models.Model):
     reported_by = models.CharField(max_length=200)
     # CRA 2015 s.22: reported within 30 days of delivery, the customer may reject for a full refund.
     within_short_term_right = models.BooleanField()
+    # R7: the remedy the customer asks for; within the short-term right theirs is the choice, not ours.
+    remedy_wanted = models.CharField(max_length=12, choices=Remedy.choices, default=Remedy.REFUND)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     remedy = models.CharField(max_length=12, choices=Remedy.choices, blank=True)
     findings = models.TextField(blank=True)
@@ -63,7 +65,12 @@ class Cancellation(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="cancellations")
     right = models.CharField(max_length=16, choices=Right.choices)
     notice_channel = models.CharField(max_length=10, choices=Channel.choices)  # R2: online, email, letter
-    notice_received_on = models.DateField()  # R2: a letter's or email's date of receipt, as staff record it
+    # R2: when the notice was sent (a letter's postmark, an email's time) and when it arrived. It is in
+    # time if sent within the period; the terms' deadlines run from when it is deemed served (N3).
+    notice_sent_on = models.DateField()
+    notice_sent_at = models.DateTimeField(null=True, blank=True, help_text="An email's time of sending")
+    notice_received_on = models.DateField()
+    notice_deemed_on = models.DateField(help_text="N3: an email 24 hours after sending, a letter 3 days after posting")
     recorded_by = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     fault_claim = models.OneToOneField(
@@ -164,6 +171,7 @@ class GoodsReturn(models.Model):
     expected_items = models.TextField(help_text="The products, and any free gift or promotional item sent with them")
     received_on = models.DateField(null=True, blank=True)
     evidence_only = models.BooleanField(default=False, help_text="Proof of posting received, goods not yet back")
+    seal_broken = models.BooleanField(default=False, help_text="P6: a hygiene seal came back broken")
     condition = models.CharField(max_length=12, choices=Condition.choices, blank=True)
     condition_notes = models.TextField(blank=True)
     postage_paid_by = models.CharField(max_length=8, choices=PostagePaidBy.choices, blank=True)

@@ -124,17 +124,15 @@ def cancellable_lines_for_customer(*, customer) -> list[CancellableLine]:
         CancellationLine.objects.filter(order_line__order__customer=customer).values_list("order_line_id", flat=True)
     )
     faulty = set(
-        FaultClaim.objects.filter(order_line__order__customer=customer)
-        .exclude(outcome=FaultClaim.Outcome.NOT_FAULTY)
-        .values_list("order_line_id", flat=True)
+        FaultClaim.objects.filter(order_line__order__customer=customer, outcome=FaultClaim.Outcome.FAULTY).values_list(
+            "order_line_id", flat=True
+        )
     )
     found = []
     for order in orders:
         for line in order.lines.all():
             try:
-                right: LineRight = line_right(
-                    line, order=order, notice_on=today, cancelled_ids=cancelled, reported_faulty_ids=faulty
-                )
+                right: LineRight = line_right(line, notice_on=today, cancelled_ids=cancelled, faulty_ids=faulty)
             except RuleViolation:
                 continue
             found.append(CancellableLine(order.pk, line, right.right, right.last_day))

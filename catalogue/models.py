@@ -58,13 +58,16 @@ class Product(models.Model):
 
     @property
     def not_cancellable_reason(self) -> str:
-        """R6: what the customer is told before ordering, or "" when cooling-off applies."""
+        """R6 / P6: what the customer is told before ordering, or "" when cooling-off applies.
+
+        The exceptions follow the line: engraving and a broken seal are what count (cancellations' eligibility).
+        """
         if self.bullion_priced:
             return "Its price follows the bullion market, so it cannot be cancelled once ordered."
         if self.personalisable:
-            return "Personalised products cannot be cancelled unless faulty."
+            return "Personalised products cannot be cancelled once engraved, unless faulty; without engraving they can."
         if self.hygiene_sealed:
-            return "Hygiene-sealed products cannot be cancelled unless faulty."
+            return "Hygiene-sealed products cannot be cancelled once the seal is broken, unless faulty."
         return ""
 
 

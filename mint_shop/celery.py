@@ -28,6 +28,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=0),  # O6: once a day, London time
     },
 
+    # promotions
+    "promotions-referral-rewards-earn-due": {  # X3: rewards earned 10 days after the friend's purchase
+        "task": "promotions.tasks.referral_rewards_earn_due",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "promotions-referral-clawbacks-flag": {  # X3: a friend's cancellation after the reward, for staff
+        "task": "promotions.tasks.referral_clawbacks_flag",
+        "schedule": crontab(hour=6, minute=15),
+    },
+
     # payments
     "payments-card-operations-retry-due": {
         "task": "payments.tasks.card_operations_retry_due",

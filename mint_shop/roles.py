@@ -9,7 +9,7 @@ reaches the same things through either.
 
 from importlib import import_module
 
-ROLES = ("customer_service", "warehouse", "finance", "compliance")
+ROLES = ("customer_service", "warehouse", "finance", "compliance", "marketing")
 APPS_WITH_ROLES = (
     "customers",
     "catalogue",

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "StaffConsentSourceEnum": "consents.api.serializers.STAFF_SOURCES",
         "ContactDirectionEnum": "customers.models.ContactLogEntry.Direction",
         "LedgerDirectionEnum": "payments.models.LedgerEntry.Direction",
+        "FaultRemedyEnum": "cancellations.models.FaultClaim.Remedy",  # R7: wanted and given
         "InstalmentPlanStatusEnum": "payments.models.InstalmentPlan.Status",
     }
 )
@@ -240,6 +241,25 @@ MINT_FINANCE_EMAIL = env.str("MINT_FINANCE_EMAIL", default="finance@mint.example
 
 
 # promotions (X)
+MINT_REFERRAL_RANGE = env.str("MINT_REFERRAL_RANGE", default="gifts")  # X3: the scheme's one range (P1)
+# X3: sanctioned countries (ISO codes) whose residents cannot be referred friends.
+MINT_SANCTIONED_COUNTRIES = env.list("MINT_SANCTIONED_COUNTRIES", default=["BY", "CU", "IR", "KP", "RU", "SY"])
+# X3: defaults of the scheme's row (promotions.ReferralScheme), which staff change in the admin.
+MINT_REFERRAL_FRIEND_REWARD_PENCE = env.int("MINT_REFERRAL_FRIEND_REWARD_PENCE", default=1000)
+MINT_REFERRAL_FRIEND_MIN_SPEND_PENCE = env.int("MINT_REFERRAL_FRIEND_MIN_SPEND_PENCE", default=5000)
+MINT_REFERRAL_FRIEND_REWARD_VALID_DAYS = env.int("MINT_REFERRAL_FRIEND_REWARD_VALID_DAYS", default=14)
+MINT_REFERRAL_REFERRER_REWARD_PENCE = env.int("MINT_REFERRAL_REFERRER_REWARD_PENCE", default=1000)
+MINT_REFERRAL_REFERRER_MIN_SPEND_PENCE = env.int("MINT_REFERRAL_REFERRER_MIN_SPEND_PENCE", default=5000)
+MINT_REFERRAL_REFERRER_REWARD_VALID_MONTHS = env.int("MINT_REFERRAL_REFERRER_REWARD_VALID_MONTHS", default=3)
+MINT_REFERRAL_INVITATION_VALID_MONTHS = env.int("MINT_REFERRAL_INVITATION_VALID_MONTHS", default=3)
+MINT_REFERRAL_EARN_AFTER_DAYS = env.int("MINT_REFERRAL_EARN_AFTER_DAYS", default=10)
+MINT_REFERRAL_MAX_REWARDS_PER_24_HOURS = env.int("MINT_REFERRAL_MAX_REWARDS_PER_24_HOURS", default=5)
+MINT_REFERRAL_MAX_REWARDS_PER_12_MONTHS = env.int("MINT_REFERRAL_MAX_REWARDS_PER_12_MONTHS", default=25)
+MINT_REFERRAL_MAX_REWARD_VALUE_PER_12_MONTHS_PENCE = env.int(
+    "MINT_REFERRAL_MAX_REWARD_VALUE_PER_12_MONTHS_PENCE", default=150_000
+)
+# X3: how long after the friend's purchase a cancellation is still looked for (clawback).
+MINT_REFERRAL_CLAWBACK_WATCH_DAYS = env.int("MINT_REFERRAL_CLAWBACK_WATCH_DAYS", default=120)
 
 
 # --- Security (production) --------------------------------------------------------------

@@ -21,6 +21,7 @@ from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from orders import key_order, selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
+from promotions.services import PromotionRequest
 
 # Staff jobs on an order that apps above orders add to the order's page: (label, url name, permission);
 # the page links each with `?order=<id>`, and only for a role that holds the permission.
@@ -54,6 +55,8 @@ class KeyOrderForm(forms.Form):
     number_of_instalments = forms.IntegerField(
         required=False, help_text="Instalments: how many monthly payments (M5); the plan waits for finance's decision"
     )
+    promo_code = forms.CharField(required=False, max_length=40)
+    referral = forms.CharField(required=False, max_length=40, help_text="Referral reward code or friend's invitation")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,6 +288,7 @@ class OrderAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
                     | ({"stripe_payment_method_id": pm} if (pm := data["stripe_payment_method_id"]) else {})
                     | ({"number_of_instalments": n} if (n := data["number_of_instalments"]) is not None else {}),
                     actor=Actor.staff(request.user, channel=data["channel"]),
+                    promotion=PromotionRequest(code=data["promo_code"], referral=data["referral"]),
                 )
             except RuleViolation as exc:
                 form.add_error(None, f"{exc.detail} ({exc.rule.rule})")

@@ -48,8 +48,12 @@ def shipment_delivered(*, order: Order, shipment_id: int, evidence: str, actor: 
     return _append(order, "delivered", actor, shipment=shipment_id, evidence=evidence)
 
 
-def delay_notified(*, order: Order, promised_by: str, actor: Actor) -> OrderEvent:
-    return _append(order, "delay_notified", actor, promised_by=promised_by)
+def delay_notified(*, order: Order, line_ids: list[int], promised_by: str, actor: Actor) -> OrderEvent:
+    return _append(order, "delay_notified", actor, lines=line_ids, promised_by=promised_by)
+
+
+def remedy_line_added(*, order: Order, line_id: int, remedy_for: int, actor: Actor) -> OrderEvent:
+    return _append(order, "remedy_line_added", actor, line=line_id, remedy_for=remedy_for)
 
 
 def price_question_asked(*, order: Order, line_ids: list[int], actor: Actor) -> OrderEvent:

@@ -54,10 +54,8 @@ class Order(models.Model):
     delivery_country = CountryField(default="GB")
     # O8: the despatch confirmation goes to the delivery address unless the customer gives an email.
     confirmation_email = models.EmailField(blank=True)
-    # O6: the promise, the written delay notice, and the right to cancel it opens (R8).
+    # O6: the latest of the lines' promises, told in the acknowledgement; each line keeps its own.
     promised_by = models.DateField(null=True, blank=True)
-    delay_notified_at = models.DateTimeField(null=True, blank=True)
-    delay_cancellable_from = models.DateTimeField(null=True, blank=True)
     # O7: the customer asked for ready items to go first, and pays this extra delivery.
     part_despatch_requested_at = models.DateTimeField(null=True, blank=True)
     part_despatch_charge_pence = models.PositiveIntegerField(default=0)
@@ -124,6 +122,7 @@ class OrderLine(models.Model):
     class AcceptedVia(models.TextChoices):
         PAYMENT = "payment", "Payment taken"
         DESPATCH = "despatch", "Despatch"
+        REMEDY = "remedy", "Replacement or repair of a faulty line (R7)"
 
     class WithdrawnBecause(models.TextChoices):
         DECLINED = "declined", "Declined by the mint"
@@ -138,6 +137,11 @@ class OrderLine(models.Model):
     unit_price_pence = models.PositiveIntegerField()
     discount_pence = models.PositiveIntegerField(default=0)  # X2: this line's share of the order's discounts
     engraving_text = models.CharField(max_length=200, blank=True)  # P6
+    # R7: a replacement or repair sent free for this faulty line, despatched like any line.
+    remedy_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="remedies")
+    # O6: this line's delivery promise and its written delay notice, from which it may be cancelled (R8).
+    promised_by = models.DateField(null=True, blank=True)
+    delay_notified_at = models.DateTimeField(null=True, blank=True)
     allocated_at = models.DateTimeField(null=True, blank=True)  # O5
     # O3: the contract forms at the earlier of payment and despatch.
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -149,6 +153,8 @@ class OrderLine(models.Model):
     title_passed_at = models.DateTimeField(null=True, blank=True)  # O10, T&C 6.2
     shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # R1, R8, C5: the contract for this line was cancelled (one on its way or delivered stays, to come back).
+    contract_ended_at = models.DateTimeField(null=True, blank=True)
     withdrawn_because = models.CharField(max_length=16, choices=WithdrawnBecause.choices, blank=True)
     # P7: a new price put to the customer, waiting for their answer.
     proposed_unit_price_pence = models.PositiveIntegerField(null=True, blank=True)
@@ -177,6 +183,11 @@ class OrderLine(models.Model):
     @property
     def live(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def personalised(self) -> bool:
+        """P6: the line, not the product: a personalisable product ordered without engraving is ordinary."""
+        return self.product.personalisable and bool(self.engraving_text.strip())
 
 
 class OrderEvent(models.Model):

@@ -138,6 +138,14 @@ def latest_charge(intent) -> dict | None:
     return charge
 
 
+def card_fingerprint(intent) -> str:
+    """The fingerprint of the intent's card: the same card number has the same one whoever saved it (X3)."""
+    method = intent.to_dict().get("payment_method")
+    if isinstance(method, str):
+        method = stripe_client().v1.payment_methods.retrieve(method).to_dict()
+    return ((method or {}).get("card") or {}).get("fingerprint") or ""
+
+
 def capture_deadline(intent, charge: dict | None) -> tuple[dt.datetime, bool]:
     """Stripe's deadline for capturing this hold, and whether we had to assume it (M3).
 

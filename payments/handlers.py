@@ -12,9 +12,11 @@ from mint_shop.errors import RuleViolation
 from orders import hooks
 from orders.models import PaymentMethod
 from payments import errors
-from payments.models import OrderPayment
+from payments.models import LedgerEntry, OrderPayment
 from payments.services import card
 from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
+from payments.services.ledger import ledger_record
+from promotions.selectors import redemptions_for_order
 
 
 def _actor() -> Actor:
@@ -33,6 +35,22 @@ def on_order_placed(*, order, payment: dict | None = None, **_) -> None:
             card.card_authorisation_open(order_payment=order_payment, payment=payment, actor=_actor())
         elif method == PaymentMethod.INSTALMENTS:
             instalment_plan_apply(order=order, payment=payment)
+        _record_discounts(order=order, method=method)
+
+
+def _record_discounts(*, order, method: str) -> None:
+    """M9: each promo code and referral reward used is money the mint gives; finance sees it in the ledger."""
+    for redemption in redemptions_for_order(order_id=order.pk):
+        amount = redemption.discount_pence + redemption.delivery_discount_pence
+        if amount:
+            ledger_record(
+                order_id=order.pk,
+                kind=LedgerEntry.Kind.DISCOUNT,
+                amount_pence=amount,
+                method=method,
+                actor=_actor(),
+                reference=redemption.label,
+            )
 
 
 def _is_card(order) -> bool:

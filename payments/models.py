@@ -26,6 +26,7 @@ class LedgerEntry(models.Model):
         INSTALMENT = "instalment"
         FINANCE_SETTLEMENT = "finance_settlement"
         REIMBURSEMENT = "reimbursement"
+        DISCOUNT = "discount"  # X1–X3: a promo code or referral reward given; no money moved
 
     class Direction(models.TextChoices):
         IN = "in", "Money in"
@@ -128,6 +129,7 @@ class Authorisation(models.Model):
     capture_before_assumed = models.BooleanField(default=False)
     ended_at = models.DateTimeField(null=True, blank=True)
     captured_pence = models.PositiveIntegerField(default=0)
+    card_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)  # X3: the friend's card
     history = HistoricalRecords()
 
     class Meta:

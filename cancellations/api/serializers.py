@@ -24,7 +24,7 @@ class CancellationLineSerializer(serializers.ModelSerializer):
 class GoodsReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = GoodsReturn
-        fields = ["expected_items", "received_on", "evidence_only", "condition", "postage_paid_by"]
+        fields = ["expected_items", "received_on", "evidence_only", "condition", "seal_broken", "postage_paid_by"]
 
 
 class CancellationSerializer(serializers.ModelSerializer):
@@ -48,7 +48,10 @@ class CancellationSerializer(serializers.ModelSerializer):
             "order",
             "right",
             "notice_channel",
+            "notice_sent_on",
+            "notice_sent_at",
             "notice_received_on",
+            "notice_deemed_on",
             "lines",
             "goods_pence",
             "discount_pence",
@@ -78,8 +81,12 @@ class CancelInSerializer(serializers.Serializer):
 
 
 class NoticeInSerializer(CancelInSerializer):
+    """R2: a letter with its postmark, an email with its time of sending, and the day it arrived."""
+
     channel = serializers.ChoiceField(choices=[Channel.EMAIL, Channel.POST, Channel.PHONE])
     received_on = serializers.DateField()
+    postmarked_on = serializers.DateField(required=False, allow_null=True, help_text="A letter's postmark")
+    sent_at = serializers.DateTimeField(required=False, allow_null=True, help_text="An email's time of sending")
 
 
 class CancelOutSerializer(serializers.Serializer):
@@ -94,6 +101,7 @@ class ReturnInSerializer(serializers.Serializer):
     evidence_only = serializers.BooleanField(default=False)
     return_postage_pence = serializers.IntegerField(min_value=0, default=0)
     condition_notes = serializers.CharField(default="", allow_blank=True)
+    seal_broken = serializers.BooleanField(default=False, help_text="P6: a hygiene seal came back broken")
 
 
 class FaultClaimSerializer(serializers.ModelSerializer):
@@ -107,6 +115,7 @@ class FaultClaimSerializer(serializers.ModelSerializer):
             "reported_on",
             "description",
             "within_short_term_right",
+            "remedy_wanted",
             "outcome",
             "fault_remedy",
             "findings",
@@ -117,6 +126,11 @@ class FaultClaimSerializer(serializers.ModelSerializer):
 class FaultClaimInSerializer(serializers.Serializer):
     order_line_id = serializers.IntegerField()
     description = serializers.CharField()
+    remedy_wanted = serializers.ChoiceField(
+        choices=FaultClaim.Remedy.choices,
+        default=FaultClaim.Remedy.REFUND,
+        help_text="R7: within 30 days of delivery the customer's choice: reject for a refund, or ask for another",
+    )
 
 
 class FaultDecisionInSerializer(serializers.Serializer):

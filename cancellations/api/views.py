@@ -78,7 +78,7 @@ class FaultClaimCreateView(APIView):
 
 
 class StaffNoticeView(APIView):
-    """R2: customer service records a notice that came by letter or email, with its date."""
+    """R2: customer service records a notice that came by letter or email, with when it was sent and arrived."""
 
     permission_classes = [HasStaffPermissions]
     required_permissions = ("cancellations.record_notice",)
@@ -94,6 +94,8 @@ class StaffNoticeView(APIView):
                 line_ids=values["line_ids"],
                 notice_channel=values["channel"],
                 notice_received_on=values["received_on"],
+                notice_sent_on=values.get("postmarked_on"),
+                notice_sent_at=values.get("sent_at"),
                 actor=Actor.staff(request.user, channel=values["channel"]),
             )
         )

@@ -9,12 +9,12 @@ from django.db.models import F, Sum
 
 from cancellations.eligibility import LineRight, refund_pieces
 from cancellations.models import Cancellation, CancellationLine, FaultClaim, GoodsReturn
+from cancellations.notices import Notice
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.money import format_pence
-from orders import events
 from orders.models import Order, OrderLine
-from orders.services import stock_apply, stock_lock, tell_customer
+from orders.services import order_lines_end_by_cancellation, tell_customer
 from payments.selectors import order_money
 
 
@@ -36,11 +36,12 @@ def cancelled_line_ids(order: Order) -> set[int]:
     return set(CancellationLine.objects.filter(order_line__order=order).values_list("order_line_id", flat=True))
 
 
-def reported_faulty_line_ids(order: Order) -> set[int]:
+def faulty_line_ids(order: Order) -> set[int]:
+    """R7: lines the examination found faulty; a fault only reported lifts no exception (P6)."""
     return set(
-        FaultClaim.objects.filter(order_line__order=order)
-        .exclude(outcome=FaultClaim.Outcome.NOT_FAULTY)
-        .values_list("order_line_id", flat=True)
+        FaultClaim.objects.filter(order_line__order=order, outcome=FaultClaim.Outcome.FAULTY).values_list(
+            "order_line_id", flat=True
+        )
     )
 
 
@@ -68,8 +69,7 @@ def cancellation_record(
     order: Order,
     rights: list[LineRight],
     right: str,
-    notice_channel: str,
-    notice_on: dt.date,
+    notice: Notice,
     actor: Actor,
     fault_claim: FaultClaim | None = None,
     source_of_funds_request_id: int | None = None,
@@ -77,54 +77,37 @@ def cancellation_record(
 ) -> Cancellation:
     """Inside the caller's transaction, with the order and lines locked: record the cancellation.
 
-    Paid lines still in the warehouse leave the order and their stock returns; delivered or
-    despatched lines must come back (R3). `extra_lines` were withdrawn just before (C5) and
-    count in the amount.
+    Orders end the lines' contracts: paid lines still in the warehouse leave the order and their
+    stock returns; lines that have left, delivered or on their way, must come back (R3). `extra_lines` were
+    withdrawn just before (C5) and count in the amount.
     """
     lines = [lr.line for lr in rights]
-    _take_off_order(order=order, lines=[line for line in lines if line.shipment_id is None], actor=actor)
-    already = cancelled_line_ids(order)
-    remaining = (
-        order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=already | {line.pk for line in lines}).exists()
-    )
-    pieces = refund_pieces(order=order, lines=[*lines, *extra_lines], right=right, whole_order_ends=not remaining)
-    # What was never paid (an invoice not yet settled, a deposit short of the total) is not refunded,
-    # and the breakdown says so; the pieces still add up to the refund (R4).
-    available = max(refund_available_pence(order.pk), 0)
-    pieces = replace(pieces, not_paid_pence=max(pieces.refund_pence - available, 0))
+    order_lines_end_by_cancellation(order=order, line_ids=[line.pk for line in lines], actor=actor)
     cancellation = Cancellation.objects.create(
         order=order,
         right=right,
-        notice_channel=notice_channel,
-        notice_received_on=notice_on,
         recorded_by=actor.describe(),
         fault_claim=fault_claim,
         source_of_funds_request_id=source_of_funds_request_id,
-        **pieces.as_fields(),
+        **notice.as_fields(),
+        **_refund_pieces(order=order, lines=lines, extra_lines=extra_lines, right=right).as_fields(),
     )
+    to_come_back = [line for line in lines if line.shipment_id is not None and fault_claim is None]
     CancellationLine.objects.bulk_create(
         CancellationLine(
             cancellation=cancellation,
             order_line=line,
             goods_pence=line.quantity * line.unit_price_pence,
             discount_pence=line.discount_pence,
-            to_come_back=line.shipment_id is not None and fault_claim is None,
+            to_come_back=line in to_come_back,
         )
         for line in [*lines, *extra_lines]
     )
-    back = [line for line in lines if line.shipment_id is not None]
-    if back and fault_claim is None:
-        GoodsReturn.objects.create(
-            cancellation=cancellation,
-            expected_items="\n".join(
-                f"{line.quantity} x {line.product.name} (line {line.pk}), with any free gift or promotional item "
-                "that came with it"
-                for line in back
-            ),
-        )
+    if to_come_back:
+        _expect_return(cancellation, to_come_back)
         what_next = "Please send the items back, with any free gift that came with them; we refund when they arrive."
     else:
-        refund_fall_due(cancellation, on=notice_on)
+        refund_fall_due(cancellation, on=notice.received_on)
         what_next = "We will refund you within 14 days."
     tell_customer(
         order=order,
@@ -137,43 +120,42 @@ def cancellation_record(
     return cancellation
 
 
-def _take_off_order(*, order: Order, lines: list[OrderLine], actor: Actor) -> None:
-    """Paid lines not yet sent leave the order so they are never despatched, and their stock returns."""
-    if not lines:
-        return
-    now = clock.now()
-    for line in lines:
-        line.withdrawn_at = now
-        line.withdrawn_because = OrderLine.WithdrawnBecause.CONTRACT_CANCELLED
-    OrderLine.objects.bulk_update(lines, ["withdrawn_at", "withdrawn_because"])
-    returned: dict[int, int] = {}
-    for line in lines:
-        returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
-    stock_lock(sorted(returned))
-    stock_apply(returned)
-    events.lines_withdrawn(
-        order=order,
-        line_ids=[line.pk for line in lines],
-        because=OrderLine.WithdrawnBecause.CONTRACT_CANCELLED,
-        actor=actor,
+def _refund_pieces(*, order: Order, lines: list[OrderLine], extra_lines: list[OrderLine], right: str):
+    """R4: the pieces; delivery comes back with the last lines. What was never paid (an invoice not
+    yet settled, a deposit short of the total) is not refunded, and the breakdown says so."""
+    ending = {line.pk for line in [*lines, *extra_lines]}
+    remaining = order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=cancelled_line_ids(order) | ending)
+    pieces = refund_pieces(
+        order=order, lines=[*lines, *extra_lines], right=right, whole_order_ends=not remaining.exists()
     )
-    if order.status == Order.Status.PLACED and not order.lines.filter(withdrawn_at__isnull=True).exists():
-        order.status = Order.Status.CANCELLED
-        order.save(update_fields=["status"])
+    available = max(refund_available_pence(order.pk), 0)
+    return replace(pieces, not_paid_pence=max(pieces.refund_pence - available, 0))
+
+
+def _expect_return(cancellation: Cancellation, lines: list[OrderLine]) -> GoodsReturn:
+    """R3: the goods, and any free gift or promotional item that came with them, are to come back."""
+    return GoodsReturn.objects.create(
+        cancellation=cancellation,
+        expected_items="\n".join(
+            f"{line.quantity} x {line.product.name} (line {line.pk}), with any free gift or promotional item "
+            "that came with it"
+            for line in lines
+        ),
+    )
 
 
 def refund_fall_due(cancellation: Cancellation, *, on: dt.date, legal_from: dt.date | None = None) -> None:
     """R5: from `on` the refund is owed; the law's 14 days and the terms' 30 days start counting.
 
-    The terms count from the later of notice and return; the law from the goods (or evidence of
-    their return) coming back, or from agreeing a fault (R7).
+    The terms count from the later of the notice (deemed served, N3) and the return; the law from
+    the goods (or evidence of their return) coming back, or from agreeing a fault (R7).
     """
     from cancellations.tasks import cancellation_refund_grant
 
     cancellation.refund_due_from = on
     cancellation.legal_deadline = clock.days_after(legal_from or on, settings.MINT_REFUND_LEGAL_DAYS)
     cancellation.terms_deadline = clock.days_after(
-        max(on, cancellation.notice_received_on), settings.MINT_REFUND_TERMS_DAYS
+        max(on, cancellation.notice_deemed_on), settings.MINT_REFUND_TERMS_DAYS
     )
     cancellation.save(update_fields=["refund_due_from", "legal_deadline", "terms_deadline"])
     if cancellation.refund_pence:

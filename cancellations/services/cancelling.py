@@ -8,16 +8,14 @@ from django.db import transaction
 from cancellations import errors
 from cancellations.eligibility import WITHDRAW, LineRight, line_right
 from cancellations.models import Cancellation
-from cancellations.services._common import cancellation_record, cancelled_line_ids, reported_faulty_line_ids
+from cancellations.notices import Notice, instant_notice, notice_from
+from cancellations.services._common import cancellation_record, cancelled_line_ids, faulty_line_ids
 from customers.selectors import source_of_funds_list_for_cancellation
 from customers.services import source_of_funds_record_order_cancelled
-from mint_shop import clock
 from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
 from orders.models import Order, OrderLine
 from orders.services import order_lines_cancel
-
-NOTICE_CHANNELS = (Channel.WEB, Channel.EMAIL, Channel.POST, Channel.PHONE)
 
 
 @dataclass(frozen=True)
@@ -28,17 +26,17 @@ class CancellationOutcome:
     cancellation: Cancellation | None
 
 
-def _rights(order: Order, line_ids: list[int], notice_on: dt.date, *, lock: bool) -> list[LineRight]:
+def _rights(order: Order, line_ids: list[int], notice: Notice, *, lock: bool) -> list[LineRight]:
     lines = OrderLine.objects.filter(order=order, pk__in=line_ids).select_related("product", "shipment").order_by("pk")
     if lock:
         lines = lines.select_for_update(of=("self",))
     lines = list(lines)
     if {line.pk for line in lines} != set(line_ids):
         raise RuleViolation(errors.LINE_UNKNOWN, f"Some of those lines are not on order {order.pk}.")
-    cancelled, faulty = cancelled_line_ids(order), reported_faulty_line_ids(order)
+    cancelled, faulty = cancelled_line_ids(order), faulty_line_ids(order)
+    # R2: in time if sent within the period; deemed service never shortens it.
     return [
-        line_right(line, order=order, notice_on=notice_on, cancelled_ids=cancelled, reported_faulty_ids=faulty)
-        for line in lines
+        line_right(line, notice_on=notice.sent_on, cancelled_ids=cancelled, faulty_ids=faulty) for line in lines
     ]
 
 
@@ -50,27 +48,26 @@ def cancellation_request(
     customer=None,
     notice_channel: str = Channel.WEB,
     notice_received_on: dt.date | None = None,
+    notice_sent_on: dt.date | None = None,
+    notice_sent_at: dt.datetime | None = None,
 ) -> CancellationOutcome:
     """A customer cancels lines: online (`customer` given: only their own order), or staff record a
-    letter or email with the date it was received (R2).
+    letter with its postmark or an email with its time of sending, and the date it arrived (R2).
 
     Lines under no contract are withdrawn from the offer by orders (O3, holds released); the rest
     are cancelled under R1 or R8 in one transaction. Everything is checked before anything is written.
     """
     if not line_ids:
         raise RuleViolation(errors.NO_LINES, "Name the lines to cancel.")
-    today = clock.today()
-    notice_on = notice_received_on or today
-    if notice_channel not in NOTICE_CHANNELS or notice_on > today:
-        raise RuleViolation(
-            errors.NOTICE_DATE_INVALID, "A notice is online, by email or letter, dated no later than today."
-        )
+    notice = notice_from(
+        channel=notice_channel, received_on=notice_received_on, sent_on=notice_sent_on, sent_at=notice_sent_at
+    )
     orders = Order.objects.all() if customer is None else Order.objects.filter(customer=customer)
     order = orders.filter(pk=order_id).first()
     if order is None:
         raise RuleViolation(errors.ORDER_UNKNOWN, f"No order {order_id}.")
     line_ids = sorted(set(line_ids))
-    rights = _rights(order, line_ids, notice_on, lock=False)
+    rights = _rights(order, line_ids, notice, lock=False)
     withdraw = [lr.line.pk for lr in rights if lr.right == WITHDRAW]
     contract = [lr.line.pk for lr in rights if lr.right != WITHDRAW]
     if withdraw:
@@ -79,64 +76,67 @@ def cancellation_request(
     if contract:
         with transaction.atomic(durable=True):
             order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
-            rights = _rights(order, contract, notice_on, lock=True)
+            rights = _rights(order, contract, notice, lock=True)
             right = (
                 Cancellation.Right.DELAY
                 if all(lr.right == Cancellation.Right.DELAY for lr in rights)
                 else Cancellation.Right.COOLING_OFF
             )
-            cancellation = cancellation_record(
-                order=order, rights=rights, right=right, notice_channel=notice_channel, notice_on=notice_on, actor=actor
-            )
+            cancellation = cancellation_record(order=order, rights=rights, right=right, notice=notice, actor=actor)
     return CancellationOutcome(withdrawn_line_ids=withdraw, cancellation=cancellation)
 
 
 def source_of_funds_orders_cancel(*, actor: Actor) -> list[int]:
     """C5: each order whose source-of-funds request was refused or went unanswered is cancelled and
-    everything taken for it refunded, through the same path as a customer's cancellation.
+    everything taken for it refunded, through the same path as a customer's cancellation: lines in
+    the warehouse leave the order, lines despatched (on their way or delivered) are asked back.
 
-    Runs daily; a request already handled has its Cancellation, so running twice cancels once.
+    Runs daily; a request already handled has its Cancellation, so running twice cancels once. The
+    request is marked "order cancelled" only once no line of the order lives on uncancelled.
     """
     done = []
     for request in source_of_funds_list_for_cancellation():
         if not Cancellation.objects.filter(source_of_funds_request_id=request.pk).exists():
             _cancel_for_source_of_funds(order_id=request.order_id, request_id=request.pk, actor=actor)
+        order = Order.objects.get(pk=request.order_id)
+        if _lines_living_on(order):
+            continue  # e.g. a line cancelled under another right whose refund is not ours to change
         source_of_funds_record_order_cancelled(request_id=request.pk, actor=actor)
         done.append(request.pk)
     return done
 
 
+def _lines_living_on(order: Order) -> bool:
+    return order.lines.filter(withdrawn_at__isnull=True).exclude(pk__in=cancelled_line_ids(order)).exists()
+
+
 def _cancel_for_source_of_funds(*, order_id: int, request_id: int, actor: Actor) -> None:
-    today = clock.today()
-    waiting = list(
-        OrderLine.objects.filter(order_id=order_id, withdrawn_at__isnull=True, shipment__isnull=True).order_by("pk")
+    unaccepted = list(
+        OrderLine.objects.filter(
+            order_id=order_id, withdrawn_at__isnull=True, shipment__isnull=True, accepted_at__isnull=True
+        ).values_list("pk", flat=True)
     )
-    unaccepted = [line.pk for line in waiting if line.accepted_at is None]
     if unaccepted:
         order_lines_cancel(order_id=order_id, line_ids=unaccepted, actor=actor)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().select_related("customer").get(pk=order_id)
+        cancelled = cancelled_line_ids(order)
         lines = list(
             OrderLine.objects.select_for_update(of=("self",))
-            .filter(pk__in=[line.pk for line in waiting])
+            .filter(order=order)
+            .exclude(pk__in=cancelled)
             .select_related("product", "shipment")
             .order_by("pk")
         )
-        cancelled = cancelled_line_ids(order)
-        rights = [
-            LineRight(line, Cancellation.Right.SOURCE_OF_FUNDS, None)
-            for line in lines
-            if line.live and line.pk not in cancelled
-        ]
-        withdrawn_now = [line for line in lines if line.pk in unaccepted and line.pk not in cancelled]
+        rights = [LineRight(line, Cancellation.Right.SOURCE_OF_FUNDS, None) for line in lines if line.live]
+        withdrawn_now = [line for line in lines if line.pk in unaccepted]
         if not rights and not withdrawn_now:
-            return  # everything had left already; compliance's list is still closed by the caller
+            return
         cancellation_record(
             order=order,
             rights=rights,
             right=Cancellation.Right.SOURCE_OF_FUNDS,
-            notice_channel=Channel.SYSTEM,
-            notice_on=today,
+            notice=instant_notice(Channel.SYSTEM),
             actor=actor,
             source_of_funds_request_id=request_id,
             extra_lines=withdrawn_now,

@@ -6,6 +6,7 @@ from mint_shop.actors import Channel
 from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
 from orders.services import DeliveryRequest, LineRequest
+from promotions.services import PromotionRequest
 
 # ---- input --------------------------------------------------------------------------------
 
@@ -51,6 +52,11 @@ class OrderPlaceSerializer(serializers.Serializer):
     lines = LineInSerializer(many=True)
     delivery = DeliveryInSerializer()
     payment = PaymentInSerializer()
+    promo_code = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    referral = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True,
+        help_text="A referral reward's code, or a referred friend's invitation (X3)",
+    )
 
     def to_service_kwargs(self) -> dict:
         data = self.validated_data
@@ -67,6 +73,7 @@ class OrderPlaceSerializer(serializers.Serializer):
                 address_id=d["address_id"],
             ),
             "payment": dict(data["payment"]),
+            "promotion": PromotionRequest(code=data["promo_code"], referral=data["referral"]),
         }
 
 
@@ -128,9 +135,10 @@ class OrderLineSerializer(serializers.ModelSerializer):
         model = OrderLine
         fields = [
             "id", "product", "sku", "name", "quantity", "unit_price_pence", "discount_pence", "total_pence",
-            "engraving_text", "allocated_at", "under_contract", "accepted_at", "accepted_via", "paid_at",
-            "funds_cleared_at", "title_passed_at", "shipment", "withdrawn_at", "withdrawn_because",
-            "proposed_unit_price_pence", "price_question_at", "price_answer", "price_answered_at",
+            "engraving_text", "promised_by", "delay_notified_at", "allocated_at", "under_contract", "accepted_at",
+            "accepted_via", "paid_at", "funds_cleared_at", "title_passed_at", "remedy_for", "shipment",
+            "withdrawn_at", "withdrawn_because", "proposed_unit_price_pence", "price_question_at", "price_answer",
+            "price_answered_at",
         ]
         read_only_fields = fields
 
@@ -165,7 +173,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "id", "customer", "status", "channel", "keyed_by", "payment_method", "placed_at", "terms_version",
             "delivery_option", "delivery_pence", "delivery_supplement_pence", "duties_payable_by_customer",
             "delivery_name", "delivery_address", "delivery_postcode", "delivery_country", "confirmation_email",
-            "promised_by", "delay_notified_at", "delay_cancellable_from", "part_despatch_requested_at",
+            "promised_by", "part_despatch_requested_at",
             "part_despatch_charge_pence", "decline_reason", "goods_pence", "total_pence", "lines", "shipments",
         ]
         read_only_fields = fields

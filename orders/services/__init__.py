@@ -1,11 +1,12 @@
 """Writes for orders: one public function per use case, keyword-only arguments, one transaction.
 
 Payments calls `order_lines_accept_by_payment` and `order_lines_unaccept_by_payment` (hooks.py).
-Cancellations, above orders, use the stock helpers (a locked read in pk order, one UPDATE) and
-`tell_customer` inside their own transactions rather than keeping copies of them.
+Cancellations, above orders, call `order_lines_end_by_cancellation` and `tell_customer` inside
+their own transactions rather than writing orders' rows themselves.
 """
 
 from orders.services._common import stock_apply, stock_lock, tell_customer
+from orders.services.contract_end import order_line_add_remedy, order_lines_end_by_cancellation
 from orders.services.delays import orders_notify_delays
 from orders.services.despatch import (
     order_despatch,
@@ -32,9 +33,11 @@ __all__ = [
     "idempotency_key_check",
     "order_decline",
     "order_despatch",
+    "order_line_add_remedy",
     "order_lines_accept_by_payment",
     "order_lines_allocate",
     "order_lines_cancel",
+    "order_lines_end_by_cancellation",
     "order_lines_unaccept_by_payment",
     "order_part_despatch_request",
     "order_place",

@@ -62,6 +62,12 @@ def withdraw_lines(*, order: Order, lines: list[OrderLine], because: str, actor:
         return
     if any(line.accepted_at for line in lines):
         raise RuleViolation(errors.ALREADY_ACCEPTED, "A line is already under contract; it can only be cancelled.")
+    take_off_order(order=order, lines=lines, because=because, actor=actor)
+    hooks.notify(hooks.LINES_WITHDRAWN, order=order, lines=lines)
+
+
+def take_off_order(*, order: Order, lines: list[OrderLine], because: str, actor: Actor) -> None:
+    """Lines leave the order and their stock returns; an order left with no lines is cancelled."""
     now = clock.now()
     for line in lines:
         line.withdrawn_at = now
@@ -70,10 +76,9 @@ def withdraw_lines(*, order: Order, lines: list[OrderLine], because: str, actor:
     returned = Counter()
     for line in lines:
         returned[line.product_id] += line.quantity
-    stock_lock(list(returned))
+    stock_lock(sorted(returned))
     stock_apply(dict(returned))
     events.lines_withdrawn(order=order, line_ids=[line.pk for line in lines], because=because, actor=actor)
-    hooks.notify(hooks.LINES_WITHDRAWN, order=order, lines=lines)
     if not order.lines.filter(withdrawn_at__isnull=True).exists() and order.status == Order.Status.PLACED:
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status"])

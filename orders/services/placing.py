@@ -16,10 +16,11 @@ from customers.selectors import customer_assert_can_order, delivery_address_get_
 from mint_shop import clock
 from mint_shop.actors import Actor, ActorKind, Channel
 from mint_shop.errors import RuleViolation
-from mint_shop.money import allocate_pence, format_pence
+from mint_shop.money import format_pence
 from orders import errors, events, hooks
 from orders.models import HIGH_VALUE_METHODS, Order, OrderLine, PaymentMethod
 from orders.services._common import stock_apply, stock_lock, tell_customer
+from promotions.services import PricedLine, PromotionRequest, promotions_apply, promotions_redeem
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 WITHDRAWN_STATUSES = (Order.Status.DECLINED, Order.Status.CANCELLED)
@@ -159,17 +160,12 @@ def _delivery(request: DeliveryRequest) -> tuple[DeliveryOption, int]:
     return chosen, chosen.charge_pence - standard
 
 
-def _promised_by(products, today):
-    """O6/P5: 21 days from the order, or from launch for pre-sale, or the advertised date."""
-    days = settings.MINT_DELIVERY_PROMISE_DAYS
-    dates = []
-    for product in products:
-        if product.advertised_delivery_date:
-            dates.append(product.advertised_delivery_date)
-        else:
-            start = max(today, product.launch_date) if product.launch_date else today
-            dates.append(clock.days_after(start, days))
-    return max(dates)
+def _promised_by(product, today):
+    """O6/P5, per line: 21 days from the order, or from launch for pre-sale, or the advertised date."""
+    if product.advertised_delivery_date:
+        return product.advertised_delivery_date
+    start = max(today, product.launch_date) if product.launch_date else today
+    return clock.days_after(start, settings.MINT_DELIVERY_PROMISE_DAYS)
 
 
 def _check_high_value(*, customer, total_pence: int, method: str) -> None:
@@ -204,7 +200,7 @@ def _take_stock(wanted: Counter) -> None:
     stock_apply({product_id: -quantity for product_id, quantity in wanted.items()})
 
 
-def _acknowledgment_body(order: Order, lines: list[OrderLine], products) -> str:
+def _acknowledgment_body(order: Order, lines: list[OrderLine], products, discounts: list[str]) -> str:
     rows = [
         f"{line.quantity} x {products[line.product_id].name} at {format_pence(line.unit_price_pence)}" for line in lines
     ]
@@ -221,6 +217,7 @@ def _acknowledgment_body(order: Order, lines: list[OrderLine], products) -> str:
             "This acknowledgment does not mean your order has been accepted. It is an offer, accepted "
             "line by line when we take payment or despatch the goods.",
             *rows,
+            *discounts,
             f"Delivery: {format_pence(order.delivery_pence)}. We aim to deliver by {order.promised_by:%d %B %Y}.",
             *notes,
         ]
@@ -236,6 +233,7 @@ def order_place(
     actor: Actor,
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
+    promotion: PromotionRequest | None = None,
 ) -> tuple[Order, bool]:
     """Place an order (an offer, O2) and reserve its stock. Returns the order and whether it is new.
 
@@ -281,8 +279,20 @@ def order_place(
             raise RuleViolation(errors.NO_TERMS_IN_FORCE, "No terms have been published long enough to order under.")
 
         goods = [r.quantity * products[r.product_id].price_pence for r in lines]
-        discounts = allocate_pence(0, goods)  # X2: promotions fill this in; every line carries its share
-        total = sum(goods) - sum(discounts) + option.charge_pence
+        # X1–X3: a promo code and a referral reward, checked; every line carries its share (X2).
+        promotions = promotions_apply(
+            customer=customer,
+            request=promotion,
+            channel=channel,
+            lines=[
+                PricedLine(r.product_id, products[r.product_id].range_id, g) for r, g in zip(lines, goods, strict=True)
+            ],
+            delivery_pence=option.charge_pence,
+            standard_delivery_pence=option.charge_pence - supplement,
+        )
+        discounts = promotions.line_discounts
+        delivery_pence = option.charge_pence - promotions.delivery_discount_pence
+        total = sum(goods) - sum(discounts) + delivery_pence
         _check_high_value(customer=customer, total_pence=total, method=method)
 
         order = Order.objects.create(
@@ -292,7 +302,7 @@ def order_place(
             payment_method=method,
             terms_version=terms,
             delivery_option=option,
-            delivery_pence=option.charge_pence,
+            delivery_pence=delivery_pence,
             delivery_supplement_pence=supplement,
             duties_payable_by_customer=option.region == option.Region.OVERSEAS,
             delivery_name=delivery.name,
@@ -300,7 +310,7 @@ def order_place(
             delivery_postcode=delivery.postcode,
             delivery_country=delivery.country,
             confirmation_email=delivery.confirmation_email,
-            promised_by=_promised_by([products[r.product_id] for r in lines], today),
+            promised_by=max(_promised_by(products[r.product_id], today) for r in lines),
             idempotency_key=idempotency_key or "",
             request_fingerprint=request_fingerprint,
         )
@@ -313,17 +323,21 @@ def order_place(
                     unit_price_pence=products[r.product_id].price_pence,
                     discount_pence=discount,
                     engraving_text=r.engraving_text,
+                    promised_by=_promised_by(products[r.product_id], today),
                 )
                 for r, discount in zip(lines, discounts, strict=True)
             ],
             OrderLine,
+        )
+        promotions_redeem(
+            promotions=promotions, order_id=order.pk, line_ids=[line.pk for line in order_lines], actor=actor
         )
         events.order_placed(order=order, actor=actor)
         tell_customer(
             order=order,
             kind="acknowledgment",
             subject=f"We have received your order {order.pk}",
-            body=_acknowledgment_body(order, order_lines, products),
+            body=_acknowledgment_body(order, order_lines, products, promotions.acknowledgment_lines()),
             dedupe_key=f"order:{order.pk}:acknowledgment",
         )
         hooks.notify(hooks.ORDER_PLACED, order=order, payment=payment)

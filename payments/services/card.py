@@ -109,7 +109,9 @@ def _take(order: Order, lines: list[OrderLine], *, actor: Actor, may_charge: boo
         return None  # staff chose to despatch on invoice: the card is not tried again
     authorisation = Authorisation.objects.select_for_update().get(order_payment=order_payment)
     reserved = reserved_lines(order)
-    to_pay = sorted((line for line in lines if line.pk not in reserved), key=lambda line: line.pk)
+    to_pay = sorted(
+        (line for line in lines if line.pk not in reserved and line.paid_at is None), key=lambda line: line.pk
+    )
     if not to_pay:
         return None
     amount = amount_due_pence(order, to_pay)
@@ -196,7 +198,8 @@ def lines_to_charge_before_despatch(
         and reserved[line.pk][1] != CardOperation.Status.SUCCEEDED
         and reserved[line.pk][0] != CardOperation.Kind.CAPTURE
     ]
-    free = [line for line in lines if line.pk not in reserved]
+    # A line paid for otherwise (a free replacement or repair of a faulty one, R7) has nothing to take.
+    free = [line for line in lines if line.pk not in reserved and line.paid_at is None]
     if free and not _hold_covers(order_payment, authorisation, amount_due_pence(order, free)):
         waiting += free
     return sorted(waiting, key=lambda line: line.pk)

@@ -212,6 +212,7 @@ def _system() -> Actor:
 
 def _record_authorise(operation: CardOperation, intent) -> CardOperation:
     charge = gateway.latest_charge(intent)
+    fingerprint = gateway.card_fingerprint(intent) if intent.status == "requires_capture" else ""
     with transaction.atomic(durable=True):
         operation = _locked(operation) or operation
         if operation.status != CardOperation.Status.PENDING:
@@ -242,6 +243,7 @@ def _record_authorise(operation: CardOperation, intent) -> CardOperation:
         authorisation.authorised_at = clock.now()
         authorisation.capture_before = capture_before
         authorisation.capture_before_assumed = assumed
+        authorisation.card_fingerprint = fingerprint
         authorisation.save()
         if assumed:
             logger.info("Stripe gave no capture_before for %s: assuming %s", intent.id, capture_before)

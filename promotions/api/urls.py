@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from promotions.api import views
 
 app_name = "promotions"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/referral/", views.ReferralOverviewView.as_view(), name="referral"),
+    path("me/referral/join/", views.ReferralJoinView.as_view(), name="referral-join"),
+    path("me/referral/claim/", views.ReferralClaimView.as_view(), name="referral-claim"),
+]

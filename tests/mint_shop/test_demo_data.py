@@ -18,7 +18,7 @@ def test_demo_data_covers_every_range_and_role_and_running_it_twice_adds_nothing
     assert all(Product.objects.filter(range__code=code).exists() for code in ("gifts", "bullion", "medals"))
     staff = User.objects.filter(is_staff=True)
     assert sorted(g for u in staff for g in u.groups.values_list("name", flat=True)) == [
-        "compliance", "customer_service", "finance", "warehouse"]
+        "compliance", "customer_service", "finance", "marketing", "warehouse"]
 
 
 @pytest.mark.django_db

@@ -9,10 +9,12 @@ ADDRESS = DeliveryRequest(
 
 
 def place_order(customer, *items, method="bank_transfer", actor=None, delivery=ADDRESS, **kwargs):
-    """Place an order of (product, quantity) pairs for the customer, online unless an actor is given."""
+    """Place an order of (product, quantity) pairs, or (product, quantity, engraving) for a personalised
+    line (P6), for the customer, online unless an actor is given."""
     order, _ = order_place(
         customer=customer,
-        lines=[LineRequest(product_id=product.pk, quantity=quantity) for product, quantity in items],
+        lines=[LineRequest(product_id=item[0].pk, quantity=item[1], engraving_text=item[2] if len(item) > 2 else "")
+               for item in items],
         delivery=delivery,
         payment={"method": method},
         actor=actor or Actor.customer(customer.user),

@@ -93,9 +93,9 @@ def test_r1_another_customers_order_is_404(delivered):
     assert not Cancellation.objects.exists()
 
 
-def test_r6_a_personalised_line_not_reported_faulty_is_409_naming_r6(commit, customer):
+def test_r6_an_engraved_line_not_found_faulty_is_409_naming_r6(commit, customer):
     product = ProductFactory(stock=3, personalisable=True)
-    order = paid_order(commit, customer, (product, 1))
+    order = paid_order(commit, customer, (product, 1, "A.L."))
     deliver(commit, order)
     response = _api(customer.user).post(
         "/api/v1/me/cancellations/", {"order_id": order.pk, "line_ids": [order.lines.get().pk]}, format="json"
@@ -112,6 +112,7 @@ def test_r2_customer_service_records_an_emailed_notice_and_the_return(delivered,
                 "order_id": delivered.pk,
                 "line_ids": [delivered.lines.get().pk],
                 "channel": "email",
+                "sent_at": "2026-11-08T23:30:00Z",
                 "received_on": "2026-11-09",
             },
             format="json",

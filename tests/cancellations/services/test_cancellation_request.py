@@ -41,6 +41,16 @@ def _cancel(order, lines, *, on: dt.date, **kwargs):
         )
 
 
+def _told_of_delay(order) -> dt.date:
+    """The daily O6 task runs on the day the order's promise is missed; returns that day."""
+    from orders.tasks import orders_notify_delays
+
+    late_on = order.promised_by + dt.timedelta(days=1)
+    with time_machine.travel(_at(late_on), tick=False):
+        assert orders_notify_delays.delay().get() == 1
+    return late_on
+
+
 @pytest.fixture
 def delivered(commit, customer, coin):
     """One coin, paid by transfer, delivered at noon on 2 November 2026."""
@@ -141,18 +151,21 @@ def test_r1_a_paid_line_not_yet_sent_leaves_the_order_and_its_stock_returns(comm
     assert cancellation.delivery_pence == 0  # the coin is still to come, so delivery stays
 
 
-def test_r2_staff_record_a_letter_with_the_date_it_arrived(delivered, django_user_model):
+def test_r2_staff_record_a_letter_with_its_postmark_and_the_date_it_arrived(delivered, django_user_model):
     staff = django_user_model.objects.create_user(username="cs", is_staff=True)
     with time_machine.travel(_at(dt.date(2026, 11, 20)), tick=False):
         outcome = cancellation_request(
             order_id=delivered.pk,
             line_ids=[delivered.lines.get().pk],
             notice_channel=Channel.POST,
-            notice_received_on=dt.date(2026, 11, 16),  # arrived on the last day; keyed four days later
+            notice_sent_on=dt.date(2026, 11, 14),
+            notice_received_on=dt.date(2026, 11, 16),  # keyed four days later
             actor=Actor.staff(staff, channel=Channel.POST),
         )
     assert outcome.cancellation.notice_channel == Channel.POST
+    assert outcome.cancellation.notice_sent_on == dt.date(2026, 11, 14)
     assert outcome.cancellation.notice_received_on == dt.date(2026, 11, 16)
+    assert outcome.cancellation.notice_deemed_on == dt.date(2026, 11, 17)  # N3: posted + 3 days
     assert outcome.cancellation.recorded_by.startswith("staff:cs")
 
 
@@ -163,6 +176,7 @@ def test_r2_a_notice_dated_in_the_future_is_refused(delivered):
             delivered.lines.all(),
             on=dt.date(2026, 11, 3),
             notice_channel=Channel.EMAIL,
+            notice_sent_at=_at(dt.date(2026, 11, 3)),
             notice_received_on=dt.date(2026, 11, 4),
         )
     assert refused.value.rule == errors.NOTICE_DATE_INVALID
@@ -175,37 +189,34 @@ def test_r2_the_customer_is_told_the_refund_breakdown(delivered):
     assert "goods £25.00" in message.body and "delivery £3.95" in message.body and "refund £28.95" in message.body
 
 
-@pytest.mark.parametrize("flag", ["personalisable", "hygiene_sealed", "bullion_priced"])
-def test_r6_personalised_sealed_and_bullion_products_are_refused_unless_reported_faulty(commit, customer, flag):
+@pytest.mark.parametrize("flag", ["personalisable", "bullion_priced"])
+def test_r6_engraved_and_bullion_lines_are_refused_when_a_fault_is_only_reported(commit, customer, flag):
+    from cancellations.services import fault_claim_open
+
     product = ProductFactory(stock=5, price_pence=9000, **{flag: True})
-    order = paid_order(commit, customer, (product, 1))
+    order = paid_order(commit, customer, (product, 1, "A.L. 1815") if flag == "personalisable" else (product, 1))
     deliver(commit, order, delivered_at=_at(dt.date(2026, 11, 2)))
+    with time_machine.travel(_at(dt.date(2026, 11, 3)), tick=False):
+        fault_claim_open(order_line_id=order.lines.get().pk, description="Scratched", actor=Actor.system())
     with pytest.raises(RuleViolation) as refused:
         _cancel(order, order.lines.all(), on=dt.date(2026, 11, 3))
     assert refused.value.rule == errors.NOT_CANCELLABLE
     assert not Cancellation.objects.exists()
 
 
-def test_r6_a_personalised_line_reported_faulty_may_be_cancelled(commit, customer):
-    from cancellations.services import fault_claim_open
-
-    product = ProductFactory(stock=5, price_pence=9000, personalisable=True)
+def test_p6_a_hygiene_sealed_line_may_be_cancelled_until_its_seal_comes_back_broken(commit, customer):
+    product = ProductFactory(stock=5, price_pence=9000, hygiene_sealed=True)
     order = paid_order(commit, customer, (product, 1))
     deliver(commit, order, delivered_at=_at(dt.date(2026, 11, 2)))
-    with time_machine.travel(_at(dt.date(2026, 11, 3)), tick=False):
-        fault_claim_open(order_line_id=order.lines.get().pk, description="Engraving misspelt", actor=Actor.system())
     assert _cancel(order, order.lines.all(), on=dt.date(2026, 11, 3)).cancellation is not None
 
 
 def test_r8_after_a_missed_promise_late_lines_cancel_with_all_delivery_refunded(commit, customer):
     personalised = ProductFactory(stock=5, price_pence=9000, personalisable=True)
-    order = paid_order(commit, customer, (personalised, 1), delivery=PREMIUM)
-    Order.objects.filter(pk=order.pk).update(
-        delay_notified_at=dt.datetime.now(dt.UTC), delay_cancellable_from=dt.datetime.now(dt.UTC)
-    )
-    order.refresh_from_db()
+    order = paid_order(commit, customer, (personalised, 1, "A.L."), delivery=PREMIUM)
+    late_on = _told_of_delay(order)
     with commit():
-        outcome = _cancel(order, order.lines.all(), on=dt.date.today())
+        outcome = _cancel(order, order.lines.all(), on=late_on)
     cancellation = Cancellation.objects.get(pk=outcome.cancellation.pk)
     assert cancellation.right == Cancellation.Right.DELAY
     assert cancellation.delivery_pence == 995  # premium included: the delay is ours
@@ -221,22 +232,20 @@ def test_r8_a_delay_refund_includes_the_part_despatch_charge_paid(commit, custom
     with commit():
         bank_receipt_record(reference=f"MINT-{order.pk}", method="bank_transfer", received_on=dt.date.today(),
                             amount_pence=order_money(order_id=order.pk)["outstanding_pence"], actor=WAREHOUSE)
-    Order.objects.filter(pk=order.pk).update(
-        delay_notified_at=dt.datetime.now(dt.UTC), delay_cancellable_from=dt.datetime.now(dt.UTC)
-    )
+    late_on = _told_of_delay(order)
     order.refresh_from_db()
     assert order.part_despatch_charge_pence == 395
     with commit():
-        outcome = _cancel(order, order.lines.all(), on=dt.date.today())
+        outcome = _cancel(order, order.lines.all(), on=late_on)
     cancellation = Cancellation.objects.get(pk=outcome.cancellation.pk)
     assert cancellation.delivery_pence == 395 + 395  # the first parcel and the second one asked for
     assert cancellation.refund_pence == 2500 + 4000 + 790
     assert order_money(order_id=order.pk)["refundable_pence"] == 0
 
 
-def test_r8_without_a_delay_notice_a_personalised_line_still_waiting_is_refused(commit, customer):
+def test_r8_without_a_delay_notice_an_engraved_line_still_waiting_is_refused(commit, customer):
     personalised = ProductFactory(stock=5, price_pence=9000, personalisable=True)
-    order = paid_order(commit, customer, (personalised, 1))
+    order = paid_order(commit, customer, (personalised, 1, "A.L."))
     with pytest.raises(RuleViolation) as refused:
         _cancel(order, order.lines.all(), on=dt.date.today())
     assert refused.value.rule == errors.NOT_CANCELLABLE

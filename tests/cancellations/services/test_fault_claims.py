@@ -24,15 +24,19 @@ def _at(day: dt.date):
 @pytest.fixture
 def personalised_order(commit, customer):
     product = ProductFactory(stock=5, price_pence=9000, personalisable=True)
-    order = paid_order(commit, customer, (product, 1))
+    order = paid_order(commit, customer, (product, 1, "A.L."))
     deliver(commit, order, delivered_at=_at(dt.date(2026, 11, 2)))
     return order
 
 
-def _claim(order, on):
+def _claim(order, on, remedy_wanted="refund"):
     with time_machine.travel(_at(on), tick=False):
         return fault_claim_open(
-            order_line_id=order.lines.get().pk, description="Scratched face", customer=order.customer, actor=STAFF
+            order_line_id=order.lines.get().pk,
+            description="Scratched face",
+            customer=order.customer,
+            actor=STAFF,
+            remedy_wanted=remedy_wanted,
         )
 
 
@@ -63,8 +67,8 @@ def test_r7_faulty_personalised_coin_is_refunded_in_full_within_14_days_of_agree
     assert "found it faulty" in Message.objects.get(kind="fault_claim_outcome").body
 
 
-def test_r7_faulty_with_a_replacement_is_recorded_and_told(personalised_order):
-    claim = _claim(personalised_order, dt.date(2026, 11, 5))
+def test_r7_faulty_with_a_replacement_the_customer_asked_for_is_recorded_and_told(personalised_order):
+    claim = _claim(personalised_order, dt.date(2026, 11, 5), remedy_wanted="replacement")
     fault_claim_decide(claim_id=claim.pk, faulty=True, remedy="replacement", findings="Die flaw", actor=STAFF)
     assert FaultClaim.objects.get().remedy == FaultClaim.Remedy.REPLACEMENT
     assert "replacement" in Message.objects.get(kind="fault_claim_outcome").body

@@ -127,7 +127,7 @@ def test_r3_a_return_for_a_line_not_in_the_cancellation_is_refused(cancelled):
     assert GoodsReturn.objects.get().received_on is None
 
 
-def test_r3_a_return_for_a_line_never_delivered_is_refused(commit, customer, coin):
+def test_r3_r5_a_line_cancelled_on_its_way_is_recorded_returned_and_its_refund_falls_due(commit, customer, coin):
     order = paid_order(commit, customer, (coin, 1))
     with commit():
         deliver_line = order.lines.get()
@@ -136,9 +136,13 @@ def test_r3_a_return_for_a_line_never_delivered_is_refused(commit, customer, coi
         order_lines_allocate(order_id=order.pk, actor=STAFF)
         order_despatch(order_id=order.pk, line_ids=[deliver_line.pk], carrier="RM", tracking_number="X", actor=STAFF)
     cancellation = _cancel(order, [deliver_line], dt.date.today())  # in transit: may cancel, must come back
-    with pytest.raises(RuleViolation) as refused:
-        _return(cancellation, dt.date.today())
-    assert refused.value.rule == errors.RETURN_LINE_NOT_DELIVERED
+    assert cancellation.refund_due_from is None
+    with commit():
+        _return(cancellation, dt.date.today())  # refused at the door, back with us
+    cancellation.refresh_from_db()
+    assert cancellation.refund_due_from == dt.date.today()
+    assert cancellation.legal_deadline == dt.date.today() + dt.timedelta(days=14)
+    assert cancellation.refund.amount_pence == 2500 + 395
 
 
 def test_r4_a_percentage_discount_over_lines_of_different_prices_refunds_to_the_penny(commit, customer, coin, medal):

@@ -19,6 +19,7 @@ def test_p6_personalised_and_hygiene_sealed_products_say_so_before_ordering():
     ProductFactory(sku="C")
     reasons = {p["sku"]: p["not_cancellable_reason"] for p in APIClient().get("/api/v1/products/").json()["results"]}
     assert "Personalised" in reasons["A"] and "Hygiene-sealed" in reasons["B"] and reasons["C"] == ""
+    assert "without engraving they can" in reasons["A"] and "once the seal is broken" in reasons["B"]  # by the line
 
 
 def test_p2_delivery_options_show_standard_and_premium_charges():

@@ -250,8 +250,16 @@ def test_o2_idempotency_key_returns_the_first_order_and_a_different_body_is_refu
 
 
 def test_x2_every_line_carries_a_discount_share_that_adds_up(customer, product):
-    order = place_order(customer, (product, 1), (ProductFactory(), 2))
-    assert [line.discount_pence for line in order.lines.all()] == [0, 0]
+    from promotions.services import PromotionRequest
+    from tests.promotions.factories import PromoCodeFactory
+
+    code = PromoCodeFactory(kind="percentage", amount_pence=0, percent=10)
+    order = place_order(customer, (product, 1), (ProductFactory(price_pence=1333), 3), promotion=PromotionRequest(
+        code=code.code
+    ))
+    # 10% of £25 + £39.99 = 649p, spread 250p and 399p: to the penny, in proportion.
+    assert [line.discount_pence for line in order.lines.all()] == [250, 399]
+    assert sum(line.total_pence for line in order.lines.all()) == 2500 + 3999 - 649
 
 
 def _queries_to_place(customer, lines: int) -> int:

@@ -1,0 +1,33 @@
+from mint_shop.errors import Rule
+
+# X1: a code that does not apply is refused with the reason.
+CODE_UNKNOWN = Rule("promo_code_unknown", "X1", 400)
+CODE_NOT_STARTED = Rule("promo_code_not_started", "X1", 409)
+CODE_EXPIRED = Rule("promo_code_expired", "X1", 409)
+CODE_WITHDRAWN = Rule("promo_code_withdrawn", "X1", 409)
+CODE_USED_UP = Rule("promo_code_used_up", "X1", 409)
+CODE_CUSTOMER_LIMIT = Rule("promo_code_customer_limit", "X1", 409)
+CODE_WRONG_CHANNEL = Rule("promo_code_wrong_channel", "X1", 409)
+CODE_OUT_OF_SCOPE = Rule("promo_code_out_of_scope", "X1", 409)
+CODE_MINIMUM_SPEND = Rule("promo_code_minimum_spend", "X1", 409)
+CODE_INVALID = Rule("promo_code_invalid", "X1", 400)
+WITHDRAW_REASON_MISSING = Rule("withdraw_reason_missing", "X1", 400)
+ALREADY_WITHDRAWN = Rule("promo_code_already_withdrawn", "X1", 409)
+
+# X3: refer a friend.
+REFERRER_UNDER_18 = Rule("referrer_under_18", "X3", 409)
+INVITATION_UNKNOWN = Rule("referral_invitation_unknown", "X3", 400)
+INVITATION_EXPIRED = Rule("referral_invitation_expired", "X3", 409)
+FRIEND_UNDER_18 = Rule("referral_friend_under_18", "X3", 409)
+FRIEND_NOT_NEW = Rule("referral_friend_not_new_to_range", "X3", 409)
+FRIEND_SANCTIONED = Rule("referral_friend_sanctioned_country", "X3", 409)
+FRIEND_IS_REFERRER = Rule("referral_friend_is_referrer", "X3", 409)
+FRIEND_ALREADY_REFERRED = Rule("referral_friend_already_referred", "X3", 409)
+REWARD_UNKNOWN = Rule("referral_reward_unknown", "X3", 400)
+REWARD_EXPIRED = Rule("referral_reward_expired", "X3", 409)
+REWARD_NOT_AVAILABLE = Rule("referral_reward_not_available", "X3", 409)
+REWARD_MINIMUM_SPEND = Rule("referral_reward_minimum_spend", "X3", 409)
+REWARD_NOT_COMBINABLE = Rule("referral_reward_not_combinable", "X3", 409)
+REFUSE_REASON_MISSING = Rule("refuse_reason_missing", "X3", 400)
+REFERRAL_NOT_PENDING = Rule("referral_not_pending", "X3", 409)
+CLAWBACK_NOT_FLAGGED = Rule("clawback_not_flagged", "X3", 409)

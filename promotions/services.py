@@ -1,1 +1,0 @@
-"""Writes for promotions: one public function per use case, keyword-only arguments, one transaction."""
