@@ -34,6 +34,9 @@ class NoticeForm(forms.Form):
         choices=[(Channel.POST, "Letter"), (Channel.EMAIL, "Email"), (Channel.PHONE, "Phone")], label="Came by"
     )
     received_on = forms.DateField(initial=clock.today, help_text="YYYY-MM-DD")
+    sent_on = forms.DateField(required=False, label="Postmark", help_text="Letters: the date of the postmark")
+    sent_at = forms.DateTimeField(required=False, label="Email sent at",
+                                  help_text="Emails: when it was sent (YYYY-MM-DD HH:MM)")
     lines = LineChoiceField(queryset=OrderLine.objects.none(), label="Lines to cancel")
 
     def __init__(self, *args, order: Order, **kwargs):
@@ -48,6 +51,8 @@ def notice_record(order: Order):
             line_ids=[line.pk for line in data["lines"]],
             notice_channel=data["channel"],
             notice_received_on=data["received_on"],
+            notice_sent_on=data["sent_on"],
+            notice_sent_at=data["sent_at"],
             actor=actor,
         )
         parts = []

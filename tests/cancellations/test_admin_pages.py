@@ -26,7 +26,8 @@ def test_r2_a_notice_by_letter_cancels_the_lines_ticked_on_the_order(client, sta
 
     with commit():
         response = client.post(f"{NOTICE}?order={order.pk}", {
-            "channel": Channel.POST, "received_on": dt.date.today().isoformat(), "lines": [order.lines.get().pk]},
+            "channel": Channel.POST, "received_on": dt.date.today().isoformat(),
+            "sent_on": dt.date.today().isoformat(), "lines": [order.lines.get().pk]},
             follow=True)
 
     assert "cancellation" in response.content.decode() and "recorded" in response.content.decode()
@@ -40,7 +41,7 @@ def test_r1_a_notice_after_the_cooling_off_period_is_refused_on_the_page(client,
     client.force_login(staff_user("customer_service"))
 
     response = client.post(f"{NOTICE}?order={order.pk}", {
-        "channel": Channel.EMAIL, "received_on": dt.date.today().isoformat(), "lines": [order.lines.get().pk]})
+        "channel": Channel.PHONE, "received_on": dt.date.today().isoformat(), "lines": [order.lines.get().pk]})
 
     assert response.status_code == 200
     assert "Refused (R1)" in response.content.decode()
@@ -52,7 +53,7 @@ def test_r3_the_return_is_recorded_with_its_condition(client, staff_user, commit
     deliver(commit, order)
     with commit():
         cancellation = cancellation_request(order_id=order.pk, line_ids=[order.lines.get().pk], actor=Actor.system(),
-                                            notice_channel=Channel.EMAIL).cancellation
+                                            notice_channel=Channel.PHONE).cancellation
     client.force_login(staff_user("warehouse"))
     url = f"/admin/cancellations/cancellation/{cancellation.pk}/return/"
 

@@ -136,7 +136,7 @@ def test_finance_works_a_refund_from_the_queue_to_paid_and_exports_the_queue(
 ):
     order = paid_order(*shop)
     cancellation_request(order_id=order.pk, line_ids=[order.lines.get().pk], actor=Actor.system(),
-                         notice_channel=Channel.EMAIL)
+                         notice_channel=Channel.PHONE)
     page = browser_page
     staff_login(page, "finance")
 

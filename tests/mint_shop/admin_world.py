@@ -37,7 +37,7 @@ def admin_world() -> dict:
     system = Actor.system()
     with commit():
         outcome = cancellation_request(
-            order_id=order.pk, line_ids=[order.lines.get().pk], actor=system, notice_channel=Channel.EMAIL
+            order_id=order.pk, line_ids=[order.lines.get().pk], actor=system, notice_channel=Channel.PHONE
         )
     with commit():
         goods_return_record(
