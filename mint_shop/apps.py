@@ -7,6 +7,11 @@ class MintShopConfig(AppConfig):
     name = "mint_shop"
     verbose_name = "Mint back office"
 
+    def ready(self):
+        from mint_shop import admin_money
+
+        admin_money.install()
+
 
 class MintAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on a site that asks staff in the sensitive roles for a second factor."""

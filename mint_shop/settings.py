@@ -247,6 +247,10 @@ STRIPE_API_BASE = env.str(
     default=f"http://127.0.0.1:{STRIPE_PORT}" if STRIPE_SECRET_KEY == "sk_test_localstripe" else "",
 )
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# Stripe.js in staff pages (the card field): the publishable key, and where the script comes from
+# (unset: localstripe's stand-in when STRIPE_API_BASE is set, else js.stripe.com).
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="")
 
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

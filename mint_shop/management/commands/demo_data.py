@@ -49,10 +49,10 @@ DELIVERY_OPTIONS = [
 ]
 
 CUSTOMERS = [
-    ("Ada", "Lovelace", "ada@example.com", dt.date(1985, 12, 10), "+447700900001", "SW1A 1AA"),
-    ("Isambard", "Brunel", "isambard@example.com", dt.date(1970, 4, 9), "+447700900002", "BS1 6QH"),
-    ("Mary", "Seacole", "mary@example.com", dt.date(1992, 11, 23), "+447700900003", "EC1A 1BB"),
-    ("Alan", "Turing", "alan@example.com", dt.date(1960, 6, 23), "+447700900004", "M1 1AE"),
+    ("Ada", "Lovelace", "ada@example.com", dt.date(1985, 12, 10), "+447911123401", "SW1A 1AA"),
+    ("Isambard", "Brunel", "isambard@example.com", dt.date(1970, 4, 9), "+447911123402", "BS1 6QH"),
+    ("Mary", "Seacole", "mary@example.com", dt.date(1992, 11, 23), "+447911123403", "EC1A 1BB"),
+    ("Alan", "Turing", "alan@example.com", dt.date(1960, 6, 23), "+447911123404", "M1 1AE"),
 ]
 
 
