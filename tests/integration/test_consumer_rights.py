@@ -396,9 +396,7 @@ def test_r2_a_letter_postmarked_after_the_last_day_is_refused(rights, customer, 
 
 
 @pytest.mark.integration
-def test_r7_a_repair_the_customer_asked_for_on_a_card_order_goes_out_free_like_any_line(
-    rights, staff, card, coin
-):
+def test_r7_a_repair_the_customer_asked_for_on_a_card_order_goes_out_free_like_any_line(rights, staff, card, coin):
     as_customer = rights.customer
     with rights.on(DAY_0):
         placed = as_customer.post(
@@ -448,17 +446,24 @@ def test_r8_a_late_line_cancelled_with_an_on_time_line_still_gets_all_delivery_b
         order = Order.objects.get(pk=rights.customer.post("/api/v1/orders/", body).json()["id"])
         rights.staff("finance").post(
             "/api/v1/staff/bank-receipts/",
-            {"reference": f"MINT-{order.pk}", "amount_pence": 2500 + 6000 + 995, "received_on": DAY_0.isoformat(),
-             "method": "bank_transfer"},
+            {
+                "reference": f"MINT-{order.pk}",
+                "amount_pence": 2500 + 6000 + 995,
+                "received_on": DAY_0.isoformat(),
+                "method": "bank_transfer",
+            },
         )
     in_stock, pre_sale = order.lines.order_by("pk")
     with rights.on(_day(22)):
         assert orders_notify_delays.delay().get() == 1
         cancelled = rights.cancel(order, in_stock, pre_sale)
     assert cancelled.status_code == 201, cancelled.json()
+    assert [c["right"] for c in cancelled.json()["cancellations"]] == ["cooling_off", "delay"]
     # R8: the late line's refund includes all delivery, the supplement too, however the lines are grouped.
     assert sum(c.refund_pence for c in Cancellation.objects.all()) == 2500 + 6000 + 995
-    by_line = {cl.order_line_id: cl.cancellation.right for cl in CancellationLine.objects.select_related("cancellation")}
+    by_line = {
+        cl.order_line_id: cl.cancellation.right for cl in CancellationLine.objects.select_related("cancellation")
+    }
     assert by_line == {in_stock.pk: "delay", pre_sale.pk: "cooling_off"}
 
 
@@ -485,8 +490,13 @@ def test_r2_an_email_is_judged_by_its_london_date_of_sending_in_summer_time(righ
     with time_machine.travel(_at(last_day + dt.timedelta(days=2)), tick=False):
         recorded = rights.staff("customer_service").post(
             "/api/v1/staff/cancellation-notices/",
-            {"order_id": order.pk, "line_ids": [line.pk], "channel": "email",
-             "sent_at": f"{last_day.isoformat()}T{sent_utc}:00Z", "received_on": (last_day + dt.timedelta(days=1)).isoformat()},
+            {
+                "order_id": order.pk,
+                "line_ids": [line.pk],
+                "channel": "email",
+                "sent_at": f"{last_day.isoformat()}T{sent_utc}:00Z",
+                "received_on": (last_day + dt.timedelta(days=1)).isoformat(),
+            },
         )
     if in_time:
         assert recorded.status_code == 201, recorded.json()
@@ -504,7 +514,8 @@ def test_c5_an_overdue_request_cancels_bullion_and_engraved_lines_the_day_after_
         rights.customer.post(f"/api/v1/orders/{order.pk}/part-despatch/")
         rights.despatch(order, bullion_line)  # on its way, not delivered
         asked = rights.staff("compliance").post(
-            f"/api/v1/staff/customers/{customer.pk}/source-of-funds/", {"order": order.pk, "due_on": _day(5).isoformat()}
+            f"/api/v1/staff/customers/{customer.pk}/source-of-funds/",
+            {"order": order.pk, "due_on": _day(5).isoformat()},
         )
         assert asked.status_code == 201, asked.json()
     with rights.on(_day(5)):
