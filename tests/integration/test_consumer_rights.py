@@ -530,3 +530,58 @@ def test_c5_an_overdue_request_cancels_bullion_and_engraved_lines_the_day_after_
         ring_line.pk: False,
     }
     assert SourceOfFundsRequest.objects.get().order_cancelled_at is not None
+
+
+def test_r7_a_fault_reported_twice_for_one_line_is_put_right_once(rights, customer, coin):
+    order, line = _delivered(rights, coin)
+    with rights.on(_day(2)):
+        claims = [
+            rights.customer.post(
+                "/api/v1/me/fault-claims/",
+                {"order_line_id": line.pk, "description": "Scratched face", "remedy_wanted": "replacement"},
+            )
+            for _ in range(2)
+        ]
+        for claim in claims:
+            if claim.status_code == 201:
+                rights.decide(claim.json()["id"], faulty=True, remedy="replacement")
+    assert claims[0].status_code == 201
+    assert (claims[1].status_code, claims[1].json()["rule"]) == (409, "R7")
+    assert OrderLine.objects.filter(remedy_for=line).count() == 1
+
+
+def test_o6_r8_a_replacement_not_despatched_within_its_promise_is_told_and_may_be_cancelled(rights, customer, coin):
+    order, line = _delivered(rights, coin)
+    with rights.on(_day(31)):
+        claim_id = rights.report_fault(line, remedy_wanted="replacement")
+        assert rights.decide(claim_id, faulty=True, remedy="replacement").status_code == 200
+    replacement = OrderLine.objects.get(remedy_for=line)
+    with rights.on(_day(31 + 18)):  # promised 21 days from the remedy agreed, told 2 days ahead
+        assert orders_notify_delays.delay().get() == 0
+    with rights.on(_day(31 + 19)):
+        assert orders_notify_delays.delay().get() == 1
+    with rights.on(_day(31 + 22)):
+        cancelled = rights.cancel(order, replacement)
+    assert cancelled.status_code == 201, cancelled.json()
+    assert cancelled.json()["cancellation"]["right"] == "delay"
+
+
+def test_r3_a_return_recorded_twice_is_recorded_once_and_one_dated_tomorrow_is_refused(rights, customer, coin):
+    with rights.on(DAY_0):
+        order = rights.paid_order((coin, 1))
+    line = order.lines.get()
+    with rights.on(_day(2)):
+        rights.despatch(order, line)
+        cancellation_id = rights.cancel(order, line).json()["cancellation"]["id"]
+    url = f"/api/v1/staff/cancellations/{cancellation_id}/return/"
+    with rights.on(_day(6)):
+        warehouse = rights.staff("warehouse")
+        future = warehouse.post(
+            url, {"line_ids": [line.pk], "received_on": _day(7).isoformat(), "condition": "as_sent"}
+        )
+        assert (future.status_code, future.json()["rule"]) in {(400, "R3"), (409, "R3")}
+        first = warehouse.post(url, {"line_ids": [line.pk], "received_on": _day(6).isoformat(), "condition": "as_sent"})
+        again = warehouse.post(url, {"line_ids": [line.pk], "received_on": _day(6).isoformat(), "condition": "as_sent"})
+    assert first.status_code == 201, first.json()
+    assert again.status_code == 409
+    assert Cancellation.objects.get().refund.amount_pence == 2500 + 395
