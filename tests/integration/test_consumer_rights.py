@@ -14,7 +14,7 @@ from notifications.models import Message
 from orders.models import Order, OrderLine
 from orders.tasks import orders_notify_delays
 from tests.catalogue.factories import DeliveryOptionFactory
-from tests.factories import ProductFactory
+from tests.factories import CustomerFactory, ProductFactory
 from tests.integration.conftest import despatch_body, order_body
 
 pytestmark = pytest.mark.django_db
@@ -585,3 +585,31 @@ def test_r3_a_return_recorded_twice_is_recorded_once_and_one_dated_tomorrow_is_r
     assert first.status_code == 201, first.json()
     assert again.status_code == 409
     assert Cancellation.objects.get().refund.amount_pence == 2500 + 395
+
+
+@pytest.mark.parametrize(("at_utc", "allowed"), [(dt.time(22, 59), True), (dt.time(23, 1), False)])
+def test_r1_online_cancellation_ends_at_midnight_london_in_summer_time(rights, customer, coin, at_utc, allowed):
+    summer = dt.date(2026, 7, 1)
+    with time_machine.travel(_at(summer), tick=False):
+        order = rights.paid_order((coin, 1))
+        line = order.lines.get()
+        rights.deliver(rights.despatch(order, line))
+    last_day = summer + dt.timedelta(days=14)
+    with time_machine.travel(dt.datetime.combine(last_day, at_utc, tzinfo=dt.UTC), tick=False):
+        answer = rights.cancel(order, line)
+    if allowed:
+        assert answer.status_code == 201, answer.json()
+    else:
+        assert (answer.status_code, answer.json()["rule"]) == (409, "R1")
+
+
+def test_r1_r7_another_customers_line_can_be_neither_cancelled_nor_reported(rights, customer, coin, api):
+    order, line = _delivered(rights, coin)
+    stranger = api(CustomerFactory().user)
+    with rights.on(_day(2)):
+        cancel = stranger.post("/api/v1/me/cancellations/", {"order_id": order.pk, "line_ids": [line.pk]})
+        report = stranger.post(
+            "/api/v1/me/fault-claims/", {"order_line_id": line.pk, "description": "x", "remedy_wanted": "refund"}
+        )
+    assert cancel.status_code in (400, 404) and report.status_code in (400, 404)
+    assert not Cancellation.objects.exists()
