@@ -2,23 +2,38 @@
 
 from django.db.models import QuerySet
 
-from consents.models import MarketingChannel, MarketingConsent, PrintRun, PrintRunRecipient
+from consents.models import (
+    MarketingChannel,
+    MarketingConsent,
+    PrintRun,
+    PrintRunRecipient,
+    ProcessingRestriction,
+    TpsNumber,
+)
 from customers.models import Customer
 
 # The outbox's channel names for the channels consent is given on.
 _OUTBOX_CHANNELS = {"letter": MarketingChannel.POST, "call": MarketingChannel.PHONE}
 
 
-def marketing_consent_allows(*, customer, channel: str) -> bool:
-    """May marketing go to this customer on this channel? (D1, D2; C7: never after death.)
+def marketing_consent_allows(*, customer, channel: str, recipient: str = "") -> bool:
+    """May marketing go to this customer on this channel? (D1, D2, D6, D12; C7: never after death.)
 
-    Only a current consent or soft opt-in on that channel allows it. Service messages never
-    ask (D3).
+    Email, SMS and post need a current consent or soft opt-in on that channel. A marketing call
+    (D12, PECR reg. 21) goes to a number with phone consent, or to one that is not on the TPS
+    list and whose owner has not objected (an opt-out on the phone channel is the objection).
+    A restriction of processing (D6) stops all of it. Service messages never ask (D3).
     """
     if customer is None or customer.deceased_at is not None:
         return False
+    if ProcessingRestriction.objects.filter(customer=customer, lifted_at__isnull=True).exists():
+        return False
     channel = _OUTBOX_CHANNELS.get(channel, channel)
-    return MarketingConsent.objects.filter(customer=customer, channel=channel, granted=True).exists()
+    consent = MarketingConsent.objects.filter(customer=customer, channel=channel).first()
+    if channel != MarketingChannel.PHONE or consent is not None:
+        return consent is not None and consent.granted
+    numbers = [recipient] if recipient else [str(n) for n in (customer.phone, customer.mobile_phone) if n]
+    return bool(numbers) and not TpsNumber.objects.filter(number__in=numbers).exists()
 
 
 def marketing_consent_list(*, customer_id: int) -> QuerySet[MarketingConsent]:

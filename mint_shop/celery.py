@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
     },
 
+    "consents-retention-apply": {  # D8: the retention schedule, daily
+        "task": "consents.tasks.retention_apply",
+        "schedule": crontab(hour=2, minute=45),
+    },
+
     # orders
     "orders-notify-delays": {
         "task": "orders.tasks.orders_notify_delays",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from consents.register import offer_assert_new, offer_record
 from consents.selectors import marketing_consent_allows
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -35,26 +36,34 @@ def message_queue(
     purpose: str = Message.Purpose.SERVICE,
     customer=None,
     subject: str = "",
+    offer_code: str = "",
 ) -> Message:
     """Record a message and have it sent once the caller's transaction commits.
 
     The same `dedupe_key` always names the same message, so a service that runs twice for
-    one event queues one message.
+    one event queues one message. A marketing message carrying an offer is entered in the
+    offer history (D4), which refuses the same offer to the same person a second time.
     """
     from notifications.tasks import message_send as message_send_task
 
-    message, created = Message.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "channel": channel,
-            "kind": kind,
-            "recipient": recipient,
-            "body": body,
-            "purpose": purpose,
-            "customer": customer,
-            "subject": subject,
-        },
-    )
+    is_offer = bool(offer_code) and purpose == Message.Purpose.MARKETING
+    if is_offer and not Message.objects.filter(dedupe_key=dedupe_key).exists():
+        offer_assert_new(customer=customer, offer_code=offer_code)
+    with transaction.atomic(savepoint=False):  # the message and its offer-history entry go together
+        message, created = Message.objects.get_or_create(
+            dedupe_key=dedupe_key,
+            defaults={
+                "channel": channel,
+                "kind": kind,
+                "recipient": recipient,
+                "body": body,
+                "purpose": purpose,
+                "customer": customer,
+                "subject": subject,
+            },
+        )
+        if created and is_offer:
+            offer_record(customer=customer, offer_code=offer_code, channel=channel, message_reference=dedupe_key)
     if created:
         enqueue_on_commit(message_send_task, message.pk)
     return message
@@ -83,7 +92,7 @@ def _claim_for_sending(message_id: int) -> Message | None:
         if message.next_attempt_at and message.next_attempt_at > clock.now():
             return None  # failed lately: its backoff has not run out
         if message.purpose == Message.Purpose.MARKETING and not marketing_consent_allows(
-            customer=message.customer, channel=message.channel
+            customer=message.customer, channel=message.channel, recipient=message.recipient
         ):
             message.status = Message.Status.REFUSED
             message.save(update_fields=["status"])

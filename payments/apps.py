@@ -6,6 +6,8 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from payments import handlers, promotions_link
+        from payments.personal_data import provider_register
 
         handlers.register()
         promotions_link.register()
+        provider_register()  # D6/D7: payments answers for its own personal fields

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consents.api import views
+from consents.api import rights, views
 
 app_name = "consents"
 urlpatterns = [
@@ -24,4 +24,18 @@ urlpatterns = [
         views.StaffPrintRunRecipientsView.as_view(),
         name="staff-print-run-recipients",
     ),
+    path("me/data-requests/", rights.MyDataRequestListView.as_view(), name="my-data-requests"),
+    path("me/data-requests/<int:pk>/", rights.MyDataRequestDetailView.as_view(), name="my-data-request"),
+    path("me/data-requests/<int:pk>/export/", rights.MyDataRequestExportView.as_view(),
+         name="my-data-request-export"),
+    path("staff/data-requests/", rights.StaffDataRequestQueueView.as_view(), name="staff-data-requests"),
+    path("staff/data-requests/<int:pk>/<str:action>/", rights.StaffDataRequestActionView.as_view(),
+         name="staff-data-request-action"),
+    path("staff/sharing-register/", rights.StaffSharingRegisterView.as_view(), name="staff-sharing-register"),
+    path("staff/processing-purposes/", rights.StaffProcessingPurposesView.as_view(), name="staff-purposes"),
+    path("staff/retention/", rights.StaffRetentionScheduleView.as_view(), name="staff-retention"),
+    path("staff/retention/<str:record_type>/", rights.StaffRetentionPeriodView.as_view(),
+         name="staff-retention-period"),
+    path("staff/customers/<int:pk>/special-category/", rights.StaffSpecialCategoryView.as_view(),
+         name="staff-special-category"),
 ]
