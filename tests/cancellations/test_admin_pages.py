@@ -141,4 +141,6 @@ def test_r3_a_return_out_of_reason_is_refused_on_the_page(client, staff_user, co
         response = client.post(f"/admin/cancellations/cancellation/{cancellation.pk}/return/", {**data, **bad})
 
     assert response.status_code == 200
-    assert not GoodsReturn.objects.filter(cancellation=cancellation).exists()
+    assert GoodsReturn.objects.get(cancellation=cancellation).received_on is None  # still awaited
+    cancellation.refresh_from_db()
+    assert cancellation.return_postage_pence == 0
