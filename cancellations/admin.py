@@ -17,6 +17,7 @@ from cancellations.models import Cancellation, CancellationLine, FaultClaim, Goo
 from mint_shop.actors import Actor
 from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
 from mint_shop.errors import RuleViolation
+from mint_shop.money import format_pence
 from orders.admin import ORDER_PAGE_JOBS
 from orders.admin_pages import OrderNumberForm
 
@@ -71,9 +72,13 @@ class CancellationAdmin(ReadOnlyAdmin):
     def grant_refunds(self, request, queryset):
         for cancellation in queryset.order_by("pk"):
             try:
-                services.cancellation_refund_grant(cancellation_id=cancellation.pk, actor=Actor.staff(request.user))
+                granted = services.cancellation_refund_grant(
+                    cancellation_id=cancellation.pk, actor=Actor.staff(request.user)
+                )
             except RuleViolation as exc:
                 self.message_user(request, f"Cancellation {cancellation.pk}: {exc.detail}", messages.ERROR)
+            else:
+                self.message_user(request, _granted_text(granted), messages.SUCCESS)
 
     def has_work_refund_queue_permission(self, request) -> bool:
         return request.user.has_perm("cancellations.work_refund_queue")
@@ -132,6 +137,15 @@ class CancellationAdmin(ReadOnlyAdmin):
         if request.user.has_perm("cancellations.record_return"):
             tools.append(("Record the return", reverse("admin:cancellations_cancellation_return", args=[object_id])))
         return super().change_view(request, object_id, form_url, {"page_tools": tools, **(extra_context or {})})
+
+
+def _granted_text(cancellation: Cancellation) -> str:
+    granted = [
+        f"{label} of {format_pence(money.amount_pence)}"
+        for label, money in (("refund", cancellation.refund), ("return postage", cancellation.reimbursement))
+        if money is not None
+    ]
+    return f"Cancellation {cancellation.pk}: {' and '.join(granted) or 'nothing'} granted."
 
 
 admin.site.register(GoodsReturn, ReadOnlyAdmin)

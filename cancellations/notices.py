@@ -59,14 +59,18 @@ def notice_from(
     if channel == Channel.EMAIL:
         _require(sent_at is not None, "An email notice needs the time it was sent.")
         sent_on = clock.london_date(sent_at)
-        deemed = clock.london_date(sent_at + dt.timedelta(hours=settings.MINT_EMAIL_DEEMED_SERVED_HOURS))
     elif channel == Channel.POST:
         _require(sent_on is not None, "A letter needs the date of its postmark.")
-        deemed = clock.days_after(sent_on, settings.MINT_LETTER_DEEMED_SERVED_DAYS)
     else:
         sent_on = sent_on or received_on  # a call is heard when it is made
-        deemed = received_on
+    # Checked before the deemed day is counted, which could not be for a date at the calendar's end.
     _require(sent_on <= received_on <= today, "A notice is sent no later than it arrives, and arrives by today.")
+    if channel == Channel.EMAIL:
+        deemed = clock.london_date(sent_at + dt.timedelta(hours=settings.MINT_EMAIL_DEEMED_SERVED_HOURS))
+    elif channel == Channel.POST:
+        deemed = clock.days_after(sent_on, settings.MINT_LETTER_DEEMED_SERVED_DAYS)
+    else:
+        deemed = received_on
     return Notice(channel=channel, sent_on=sent_on, received_on=received_on, deemed_on=deemed, sent_at=sent_at)
 
 

@@ -1,5 +1,8 @@
 """Money is an integer number of pence. These helpers never touch a float."""
 
+# The most a pence column holds (PostgreSQL `integer`): a typed amount above it is refused, not stored.
+MAX_PENCE = 2**31 - 1
+
 
 def format_pence(pence: int) -> str:
     sign = "-" if pence < 0 else ""

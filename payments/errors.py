@@ -20,6 +20,7 @@ INSTALMENT_REFUSAL_REASON_MISSING = Rule("instalment_refusal_reason_missing", "M
 FINANCE_APPLICATION_STATE = Rule("finance_application_state", "M6", 409)
 UNKNOWN_ORDER_REFERENCE = Rule("unknown_order_reference", "M7", 404)
 CHEQUE_STATE = Rule("cheque_state", "M7", 409)
+RECEIPT_AMOUNT_INVALID = Rule("receipt_amount_invalid", "M7", 400)
 REFUND_ABOVE_REFUNDABLE = Rule("refund_above_refundable", "M8", 409)
 REFUND_REASON_REQUIRED = Rule("refund_reason_required", "M8", 400)
 REFUND_MEANS_UNAVAILABLE = Rule("refund_means_unavailable", "M8", 409)

@@ -15,6 +15,7 @@ from cancellations.services._common import faulty_line_ids, refund_fall_due
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
+from mint_shop.money import MAX_PENCE, format_pence
 from orders.models import OrderLine
 
 # The customer pays to send back goods that were as sent; we pay when they were not (R3).
@@ -81,6 +82,10 @@ def _check_condition(condition: str, received_on: dt.date) -> None:
 
 def _check_postage(payer: str, return_postage_pence: int) -> None:
     """R3: return postage is the customer's unless the goods were damaged or sub-standard."""
+    if not 0 <= return_postage_pence <= MAX_PENCE:
+        raise RuleViolation(
+            errors.RETURN_POSTAGE_INVALID, f"Return postage is between £0.00 and {format_pence(MAX_PENCE)}."
+        )
     if return_postage_pence and payer == GoodsReturn.PostagePaidBy.CUSTOMER:
         raise RuleViolation(
             errors.RETURN_POSTAGE_NOT_OURS, "The goods came back as sent: the customer pays the postage (R3)."

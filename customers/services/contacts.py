@@ -62,6 +62,8 @@ def call_recording_record(
     """C10: a recorded call, with its contact-log entry (C9) and, optionally, the files themselves."""
     recording_size_check(recording_file)
     recording_size_check(transcript_file)
+    if started_at > clock.now() or (ended_at is not None and ended_at < started_at):
+        raise RuleViolation(errors.CALL_TIMES_INVALID, "A call is recorded once made, and ends after it starts.")
     recording = CallRecording(
         direction=direction,
         customer_number=customer_number,

@@ -7,7 +7,7 @@ from django.db import transaction
 from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
-from mint_shop.money import format_pence
+from mint_shop.money import MAX_PENCE, format_pence
 from orders.services import tell_customer
 from payments import errors
 from payments.locks import order_lock
@@ -28,9 +28,18 @@ def order_payment_by_reference(*, reference: str) -> OrderPayment:
     return order_payment
 
 
+def _amount_checked(amount_pence: int) -> int:
+    if not 0 < amount_pence <= MAX_PENCE:
+        raise RuleViolation(
+            errors.RECEIPT_AMOUNT_INVALID, f"A payment received must be between 1p and {format_pence(MAX_PENCE)}."
+        )
+    return amount_pence
+
+
 def cheque_record_received(
     *, reference: str, amount_pence: int, drawer: str, cheque_number: str, actor: Actor
 ) -> Cheque:
+    _amount_checked(amount_pence)
     with transaction.atomic(durable=True):
         order_payment = order_payment_by_reference(reference=reference)
         return Cheque.objects.create(
@@ -123,6 +132,7 @@ def bank_receipt_record(
     """A transfer or banker's draft, matched to its order by the reference it quotes."""
     if method not in TRANSFER_METHODS:
         raise RuleViolation(errors.METHOD_NOT_ACCEPTED, f"{method!r} is not a bank transfer or banker's draft.")
+    _amount_checked(amount_pence)
     with transaction.atomic(durable=True):
         order_payment = order_payment_by_reference(reference=reference)
         receipt = BankReceipt.objects.create(

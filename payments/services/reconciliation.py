@@ -12,9 +12,12 @@ from django.db import transaction
 
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
+from mint_shop.money import MAX_PENCE, format_pence
 from payments import errors, gateway
 from payments.models import StatementLine
 from payments.selectors import ledger_entry_for_statement_line
+
+REFERENCE_LENGTH = StatementLine._meta.get_field("reference").max_length
 
 
 def statement_import_stripe(*, actor: Actor) -> int:
@@ -48,12 +51,22 @@ def statement_import_bank_csv(*, csv_text: str, actor: Actor) -> int:
         try:
             occurred_on = dt.date.fromisoformat(row["date"].strip())
             pounds = Decimal(row["amount"].strip().replace(",", "").replace("£", ""))
+            reference = row["reference"].strip()  # None when the row stops short of it
         except (ValueError, InvalidOperation, AttributeError):
-            raise RuleViolation(errors.STATEMENT_INVALID, f"Row {number}: the date or amount cannot be read.") from None
+            raise RuleViolation(
+                errors.STATEMENT_INVALID, f"Row {number}: the date, amount or reference cannot be read."
+            ) from None
         pence = pounds * 100
-        if pence != pence.to_integral_value() or pence == 0:
-            raise RuleViolation(errors.STATEMENT_INVALID, f"Row {number}: the amount must be whole pence, not zero.")
-        key = f"{occurred_on}|{int(pence)}|{row['reference'].strip()}"
+        if not pence.is_finite() or pence != pence.to_integral_value() or pence == 0 or abs(pence) > MAX_PENCE:
+            raise RuleViolation(
+                errors.STATEMENT_INVALID, f"Row {number}: the amount must be whole pence, not zero, and not beyond "
+                f"{format_pence(MAX_PENCE)}."
+            )
+        if len(reference) > REFERENCE_LENGTH:
+            raise RuleViolation(
+                errors.STATEMENT_INVALID, f"Row {number}: the reference is over {REFERENCE_LENGTH} characters."
+            )
+        key = f"{occurred_on}|{int(pence)}|{reference}"
         seen[key] = seen.get(key, 0) + 1
         lines.append(
             StatementLine(
@@ -61,7 +74,7 @@ def statement_import_bank_csv(*, csv_text: str, actor: Actor) -> int:
                 external_id=hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()[:40],
                 amount_pence=int(pence),
                 occurred_on=occurred_on,
-                reference=row["reference"].strip().upper(),
+                reference=reference.upper(),
                 description=(row.get("description") or "").strip()[:300],
             )
         )

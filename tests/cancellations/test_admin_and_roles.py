@@ -31,3 +31,21 @@ def test_r5_finance_sees_the_queue_in_the_admin_and_refunds_from_it(client, staf
     )
     assert response.status_code == 302
     assert Cancellation.objects.get(pk=cancellation.pk).refund.amount_pence == 2895
+
+
+def test_r5_granting_a_refund_from_the_queue_says_what_was_granted(client, staff_user, commit, customer, coin):
+    order = paid_order(commit, customer, (coin, 1))
+    cancellation = cancellation_request(
+        order_id=order.pk, line_ids=[order.lines.get().pk], customer=customer, actor=Actor.system()
+    ).cancellation
+    client.force_login(staff_user("finance"))
+
+    response = client.post(
+        "/admin/cancellations/cancellation/",
+        {"action": "grant_refunds", "_selected_action": [cancellation.pk]},
+        follow=True,
+    )
+
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert [level for level, _ in shown] == ["success"], shown
+    assert "£28.95" in shown[0][1]

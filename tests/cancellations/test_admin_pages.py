@@ -91,3 +91,56 @@ def test_only_customer_service_may_record_a_notice(client, staff_user, customer)
     assert client.get(NOTICE).status_code == 403
 
 
+
+
+@pytest.mark.parametrize("dates", [
+    {"received_on": "9999-12-31"},
+    {"received_on": "0001-01-01"},
+    {"sent_on": "9999-12-31"},
+])
+def test_r2_a_notice_dated_out_of_reason_is_refused_on_the_page(client, staff_user, commit, customer, coin, dates):
+    order = paid_order(commit, customer, (coin, 1))
+    deliver(commit, order)
+    client.force_login(staff_user("customer_service"))
+    data = {"channel": Channel.POST, "received_on": dt.date.today().isoformat(), "lines": [order.lines.get().pk]}
+
+    with commit():
+        response = client.post(f"{NOTICE}?order={order.pk}", {**data, **dates})
+
+    assert response.status_code == 200
+    assert not order.cancellations.exists()
+
+
+def test_r2_a_line_of_another_customers_order_is_refused_on_the_page(client, staff_user, commit, customer, coin):
+    from tests.factories import CustomerFactory
+
+    order = paid_order(commit, customer, (coin, 1))
+    other = paid_order(commit, CustomerFactory(), (coin, 1))
+    deliver(commit, order)
+    deliver(commit, other)
+    client.force_login(staff_user("customer_service"))
+
+    response = client.post(f"{NOTICE}?order={order.pk}", {
+        "channel": Channel.PHONE, "received_on": dt.date.today().isoformat(), "lines": [other.lines.get().pk]})
+
+    assert response.status_code == 200
+    assert not order.cancellations.exists() and not other.cancellations.exists()
+
+
+@pytest.mark.parametrize("bad", [{"return_postage": "99999999.99"}, {"received_on": "9999-12-31"}])
+def test_r3_a_return_out_of_reason_is_refused_on_the_page(client, staff_user, commit, customer, coin, bad):
+    order = paid_order(commit, customer, (coin, 1))
+    deliver(commit, order)
+    with commit():
+        cancellation = cancellation_request(order_id=order.pk, line_ids=[order.lines.get().pk], actor=Actor.system(),
+                                            notice_channel=Channel.PHONE).cancellation
+    client.force_login(staff_user("warehouse"))
+    data = {"lines": [order.lines.get().pk], "received_on": dt.date.today().isoformat(), "condition": "damaged"}
+
+    with commit():
+        response = client.post(f"/admin/cancellations/cancellation/{cancellation.pk}/return/", {**data, **bad})
+
+    assert response.status_code == 200
+    assert GoodsReturn.objects.get(cancellation=cancellation).received_on is None  # still awaited
+    cancellation.refresh_from_db()
+    assert cancellation.return_postage_pence == 0

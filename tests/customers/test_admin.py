@@ -102,3 +102,19 @@ def test_every_customers_and_consents_admin_page_opens_or_refuses_cleanly(staff_
                 "/admin/consents/marketingconsent/", "/admin/consents/printrun/", "/admin/customers/customer/add/"]:
         assert client.get(url).status_code in (200, 403), url
     assert not CallRecording.objects.exists()
+
+
+@pytest.mark.parametrize("times", [
+    {"started_at": "2026-11-02 10:00", "ended_at": "2026-11-02 09:00"},  # ended before it began
+    {"started_at": "9999-12-31 23:00"},  # a call not yet made
+])
+def test_c10_a_call_timed_out_of_reason_is_refused_on_the_page(staff_user, times):
+    customer = CustomerFactory()
+    client = browser(staff_user("customer_service"))
+    data = {"direction": "inbound", "purpose": CallRecording.Purpose.values[0], "customer_number": "07911123456",
+            "mint_number": "02071234567", "summary": "Asked about delivery", **times}
+
+    response = client.post(f"/admin/customers/callrecording/add/?customer={customer.pk}", data)
+
+    assert response.status_code == 200
+    assert not CallRecording.objects.exists()

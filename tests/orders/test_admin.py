@@ -83,3 +83,27 @@ def test_c7_customer_service_filters_the_orders_awaiting_review_and_completes_it
     client.post("/admin/orders/order/", {"action": "complete_review", "_selected_action": [awaiting.pk]})
     customer.refresh_from_db()
     assert customer.open_orders_review_required is False
+
+
+@pytest.mark.parametrize("bad", [
+    {"lines": "{sku} 0"},
+    {"lines": "{sku} -2"},
+    {"lines": "{sku} 99999999999"},
+    {"delivery_name": "A" * 1000},
+    {"delivery_postcode": "SW1A 1AA" * 40},
+    {"promo_code": "NOSUCHCODE"},
+    {"address_id": "99999999"},
+])
+def test_o1_bad_input_on_the_key_an_order_page_is_refused_on_the_page(staff_user, customer, product, bad):
+    client = _login(staff_user, "customer_service")
+    data = {
+        "customer": customer.pk, "channel": "phone", "lines": f"{product.sku} 1", "payment_method": "bank_transfer",
+        "delivery_option": "uk-standard", "delivery_name": "Ada", "delivery_address": "1 Mint St",
+        "delivery_postcode": "SW1A 1AA", "delivery_country": "GB",
+    }
+    data.update({key: value.format(sku=product.sku) for key, value in bad.items()})
+
+    response = client.post("/admin/orders/order/key/", data)
+
+    assert response.status_code == 200
+    assert not Order.objects.exists()

@@ -99,3 +99,33 @@ def test_m9_finance_imports_stripes_balance_transactions_from_the_reconciliation
     response = client.post("/admin/payments/statementline/import-stripe/", follow=True)
 
     assert "Stripe balance transactions imported" in response.content.decode()
+
+
+@pytest.mark.parametrize("amount", ["99999999.99", "0", "0.00"])
+@pytest.mark.parametrize("page", ["cheque", "bankreceipt"])
+def test_m7_an_amount_too_large_or_nothing_is_refused_on_the_page(client, staff_user, order, amount, page):
+    client.force_login(staff_user("finance"))
+    response = client.post(f"/admin/payments/{page}/add/", {
+        "reference": f"MINT-{order.pk}", "amount": amount, "drawer": "A Lovelace", "cheque_number": "000123",
+        "received_on": dt.date.today().isoformat(), "method": "bank_transfer"})
+
+    assert response.status_code == 200
+    assert not Cheque.objects.exists() and not BankReceipt.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [
+    b"2026-11-02,12.00\n",  # a row with no reference
+    b"2026-11-02,Infinity,MINT-1\n",
+    b"2026-11-02,99999999999.00,MINT-1\n",
+    b"2026-11-02,12.00," + b"X" * 201 + b"\n",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n",  # a file of the wrong type after a good header
+])
+def test_m9_a_statement_with_a_bad_row_is_refused_on_the_page(client, staff_user, order, rows):
+    client.force_login(staff_user("finance"))
+    statement = SimpleUploadedFile("statement.csv", b"date,amount,reference\n" + rows)
+
+    response = client.post("/admin/payments/statementline/import-bank/", {"statement": statement})
+
+    assert response.status_code == 200
+    assert "Refused (M9)" in response.content.decode()
+    assert not StatementLine.objects.exists()
