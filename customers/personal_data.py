@@ -24,6 +24,7 @@ from customers.models import (
     SourceOfFundsRequest,
     User,
 )
+from customers.services import customer_details_change_locked
 from mint_shop.personal_data import ERASED, Note, Provider, Shared, label, register, rows, scrub
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "mobile_phone", "date_of_birth", "address_line1",
@@ -61,11 +62,16 @@ def export(customer_id: int) -> dict[str, list[dict]]:
 
 
 def rectify(customer_id: int, *, corrections: dict, actor) -> list[str]:
+    """D6 through C8's own checks: emails and postcodes normalised, no second account (C2), the login follows."""
+    details = {name: value for name, value in corrections.items() if name != "date_of_birth"}
+    if details:
+        customer_details_change_locked(customer_id=customer_id, actor=actor, changes=details)
     customer = Customer.objects.select_for_update().get(pk=customer_id)
-    for name, value in corrections.items():
-        setattr(customer, name, value)
+    if "date_of_birth" in corrections:
+        customer.date_of_birth = corrections["date_of_birth"]
     customer.full_clean(exclude=["user", "keyed_by"])
-    stamp(customer, actor).save()
+    if "date_of_birth" in corrections:
+        stamp(customer, actor).save()
     return sorted(corrections)
 
 
