@@ -1,14 +1,18 @@
 """Compliance's screens for data rights (D6–D12): the request queue in due-date order, holds, registers."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
-from consents import data_requests, retention
+from consents import data_requests, register, retention
 from consents.models import DataRequest, LegalHold, OfferSent, RetentionPeriod, SpecialCategoryRecord, TpsImport
 from customers.admin_base import ServiceAdmin
 from mint_shop.actors import Actor
+
+RECEIVED_FIELDS = ["customer", "kind", "received_at", "received_via", "details"]
+RECEIVED_VIA = [("phone", "Phone"), ("email", "Email"), ("letter", "Letter")]
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -32,6 +36,7 @@ class DataRequestAdmin(ServiceAdmin, ReadOnlyAdmin):
                     "extended_due_on", "completed_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
     readonly_fields = ["customer", "kind", "status", "received_at", "received_via", "details", "corrections",
                        "identity_check", "identity_checked_at", "due_on", "extended_due_on", "extension_reason",
                        "completed_at", "outcome"]
@@ -62,6 +67,25 @@ class DataRequestAdmin(ServiceAdmin, ReadOnlyAdmin):
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("consents.change_datarequest") and obj is None
 
+    def has_add_permission(self, request):
+        return request.user.has_perm("consents.add_datarequest")  # D6: a request received by phone or letter
+
+    def get_fields(self, request, obj=None):
+        return RECEIVED_FIELDS if obj is None else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["widgets"] = {"received_via": forms.Select(choices=RECEIVED_VIA)}
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = data_requests.data_request_make(
+            customer_id=obj.customer_id, kind=obj.kind, details=obj.details, received_at=obj.received_at,
+            received_via=obj.received_via, actor=Actor.staff(request.user)).pk
+
 
 @admin.register(LegalHold)
 class LegalHoldAdmin(ServiceAdmin):
@@ -85,12 +109,41 @@ class LegalHoldAdmin(ServiceAdmin):
             hold_id=hold.pk, actor=actor))
 
 
+class SpecialCategoryRecordForm(forms.ModelForm):
+    explicit_consent = forms.BooleanField(required=False, label="The customer gave explicit consent to these words")
+
+    class Meta:
+        model = SpecialCategoryRecord
+        fields = ["customer", "category", "details", "consent_wording"]
+
+
 @admin.register(SpecialCategoryRecord)
-class SpecialCategoryRecordAdmin(ReadOnlyAdmin):
-    """D10: seen only by staff holding consents.view_specialcategoryrecord."""
+class SpecialCategoryRecordAdmin(ServiceAdmin, ReadOnlyAdmin):
+    """D10: seen only by staff holding consents.view_specialcategoryrecord; recorded only with explicit consent."""
 
     list_display = ["customer", "category", "consented_at", "recorded_by"]
     readonly_fields = ["customer", "category", "details", "consent_wording", "consented_at", "recorded_by"]
+    raw_id_fields = ["customer"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("consents.add_specialcategoryrecord")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = SpecialCategoryRecordForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return [*SpecialCategoryRecordForm.Meta.fields, "explicit_consent"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = register.special_category_record(
+            customer_id=obj.customer_id, category=obj.category, details=obj.details,
+            consent_wording=obj.consent_wording, explicit_consent=form.cleaned_data["explicit_consent"],
+            actor=Actor.staff(request.user)).pk
 
 
 @admin.register(OfferSent)
