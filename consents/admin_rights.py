@@ -11,9 +11,6 @@ from consents.models import DataRequest, LegalHold, OfferSent, RetentionPeriod, 
 from customers.admin_base import ServiceAdmin
 from mint_shop.actors import Actor
 
-RECEIVED_FIELDS = ["customer", "kind", "received_at", "received_via", "details"]
-RECEIVED_VIA = [("phone", "Phone"), ("email", "Email"), ("letter", "Letter")]
-
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Written only by services (the API, commands, the outbox); read here."""
@@ -68,23 +65,28 @@ class DataRequestAdmin(ServiceAdmin, ReadOnlyAdmin):
         return request.user.has_perm("consents.change_datarequest") and obj is None
 
     def has_add_permission(self, request):
-        return request.user.has_perm("consents.add_datarequest")  # D6: a request received by phone or letter
+        """Customer service and compliance key requests received by phone, email or letter."""
+        return request.user.has_perm("consents.add_datarequest")
 
     def get_fields(self, request, obj=None):
-        return RECEIVED_FIELDS if obj is None else super().get_fields(request, obj)
+        if obj is None:
+            return ["customer", "kind", "received_via", "received_at", "details", "identity_check"]
+        return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         if obj is None:
-            kwargs["widgets"] = {"received_via": forms.Select(choices=RECEIVED_VIA)}
-        return super().get_form(request, obj, change=change, **kwargs)
+            form.base_fields["received_via"].help_text = "phone, email or letter"
+        return form
 
     def save_model(self, request, obj, form, change):
         obj.pk = data_requests.data_request_make(
             customer_id=obj.customer_id, kind=obj.kind, details=obj.details, received_at=obj.received_at,
-            received_via=obj.received_via, actor=Actor.staff(request.user)).pk
+            received_via=obj.received_via, identity_check=obj.identity_check, actor=Actor.staff(request.user),
+        ).pk
 
 
 @admin.register(LegalHold)
@@ -109,8 +111,9 @@ class LegalHoldAdmin(ServiceAdmin):
             hold_id=hold.pk, actor=actor))
 
 
-class SpecialCategoryRecordForm(forms.ModelForm):
-    explicit_consent = forms.BooleanField(required=False, label="The customer gave explicit consent to these words")
+class SpecialCategoryForm(forms.ModelForm):
+    explicit_consent = forms.BooleanField(
+        required=False, label="The customer gave explicit consent, in the words below (D10)")
 
     class Meta:
         model = SpecialCategoryRecord
@@ -123,27 +126,32 @@ class SpecialCategoryRecordAdmin(ServiceAdmin, ReadOnlyAdmin):
 
     list_display = ["customer", "category", "consented_at", "recorded_by"]
     readonly_fields = ["customer", "category", "details", "consent_wording", "consented_at", "recorded_by"]
+    add_form = SpecialCategoryForm
     raw_id_fields = ["customer"]
 
     def has_add_permission(self, request):
         return request.user.has_perm("consents.add_specialcategoryrecord")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = SpecialCategoryRecordForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return [*SpecialCategoryRecordForm.Meta.fields, "explicit_consent"] if obj is None else self.readonly_fields
-
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "category", "details", "consent_wording", "explicit_consent"]
+        return super().get_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         obj.pk = register.special_category_record(
             customer_id=obj.customer_id, category=obj.category, details=obj.details,
             consent_wording=obj.consent_wording, explicit_consent=form.cleaned_data["explicit_consent"],
-            actor=Actor.staff(request.user)).pk
+            actor=Actor.staff(request.user),
+        ).pk
 
 
 @admin.register(OfferSent)
