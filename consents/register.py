@@ -4,11 +4,11 @@ and the sharing register (D9), which is assembled from what each app records whe
 
 from collections.abc import Iterable
 
-import phonenumbers
 from django.db import IntegrityError, transaction
 
 from consents import errors
 from consents.models import OfferSent, SpecialCategoryRecord, TpsImport, TpsNumber
+from consents.selectors import phone_number_e164
 from customers.audit import stamp
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -37,6 +37,11 @@ def offer_record(*, customer, offer_code: str, channel: str, message_reference: 
         raise RuleViolation(errors.OFFER_ALREADY_SENT, f"Offer {offer_code} was already sent.") from exc
 
 
+def offer_unrecord(*, message_reference: str) -> None:
+    """D4, inside the outbox's transaction: the message carrying the offer was refused, so the offer never went."""
+    OfferSent.objects.filter(message_reference=message_reference).delete()
+
+
 def special_category_record(
     *, customer_id: int, category: str, details: str, consent_wording: str, explicit_consent: bool, actor: Actor
 ) -> SpecialCategoryRecord:
@@ -52,16 +57,6 @@ def special_category_record(
     return record
 
 
-def _e164(raw: str) -> str | None:
-    try:
-        number = phonenumbers.parse(raw.strip(), "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def tps_import(*, lines: Iterable[str], file_name: str) -> TpsImport:
     """D12: replace the TPS list with this file (one number a line, any UK format); bad lines are counted."""
     numbers: set[str] = set()
@@ -69,7 +64,7 @@ def tps_import(*, lines: Iterable[str], file_name: str) -> TpsImport:
     for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        number = _e164(line)
+        number = phone_number_e164(line)
         if number is None:
             skipped += 1
         else:

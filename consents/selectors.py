@@ -1,5 +1,6 @@
 """Reads about marketing consent. The outbox asks here before any marketing message (D1)."""
 
+import phonenumbers
 from django.db.models import QuerySet
 
 from consents.models import (
@@ -32,8 +33,22 @@ def marketing_consent_allows(*, customer, channel: str, recipient: str = "") -> 
     consent = MarketingConsent.objects.filter(customer=customer, channel=channel).first()
     if channel != MarketingChannel.PHONE or consent is not None:
         return consent is not None and consent.granted
-    numbers = [recipient] if recipient else [str(n) for n in (customer.phone, customer.mobile_phone) if n]
-    return bool(numbers) and not TpsNumber.objects.filter(number__in=numbers).exists()
+    keyed = [recipient] if recipient else [str(n) for n in (customer.phone, customer.mobile_phone) if n]
+    numbers = [phone_number_e164(number) for number in keyed]
+    if not numbers or None in numbers:
+        return False  # a number that cannot be checked against the list is not called
+    return not TpsNumber.objects.filter(number__in=numbers).exists()
+
+
+def phone_number_e164(raw: str) -> str | None:
+    """D12: a UK number in any form as the TPS list keeps it (+442079460123); None if it is not a number."""
+    try:
+        number = phonenumbers.parse(raw.strip(), "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def marketing_consent_list(*, customer_id: int) -> QuerySet[MarketingConsent]:

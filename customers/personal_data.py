@@ -1,5 +1,5 @@
 """Customers' `personal_data` provider (DESIGN.md; D6, D7, D9): the person, their addresses, representatives,
-checks and evidence, contact log and call recordings.
+checks and evidence, contact log and call recordings, and the sign-in records of the login.
 
 Due-diligence records are kept 5 years after the relationship ends (MLR 2017 reg. 40): while
 that runs, erasure keeps them and says until when.
@@ -7,6 +7,8 @@ that runs, erasure keeps them and says until when.
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from dateutil.relativedelta import relativedelta
 from django.db.models import Max
 
@@ -24,6 +26,8 @@ from customers.models import (
     SourceOfFundsRequest,
     User,
 )
+from customers.selectors import normalise_email
+from customers.services import customer_details_change_locked
 from mint_shop.personal_data import ERASED, Note, Provider, Shared, label, register, rows, scrub
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "mobile_phone", "date_of_birth", "address_line1",
@@ -61,11 +65,16 @@ def export(customer_id: int) -> dict[str, list[dict]]:
 
 
 def rectify(customer_id: int, *, corrections: dict, actor) -> list[str]:
+    """D6 through C8's own checks: emails and postcodes normalised, no second account (C2), the login follows."""
+    details = {name: value for name, value in corrections.items() if name != "date_of_birth"}
+    if details:
+        customer_details_change_locked(customer_id=customer_id, actor=actor, changes=details)
     customer = Customer.objects.select_for_update().get(pk=customer_id)
-    for name, value in corrections.items():
-        setattr(customer, name, value)
+    if "date_of_birth" in corrections:
+        customer.date_of_birth = corrections["date_of_birth"]
     customer.full_clean(exclude=["user", "keyed_by"])
-    stamp(customer, actor).save()
+    if "date_of_birth" in corrections:
+        stamp(customer, actor).save()
     return sorted(corrections)
 
 
@@ -80,9 +89,23 @@ def _delete_file(field) -> None:
         field.delete(save=False)
 
 
+def _sign_in_records_delete(customer: Customer) -> list[Note]:
+    """allauth's address book and axes' attempts and logs name the login by its email: they go with it."""
+    names = {normalise_email(name) for name in (customer.email, customer.user.username, customer.user.email) if name}
+    addresses = EmailAddress.objects.filter(user_id=customer.user_id)
+    notes = [Note(label(address), "deleted", "sign-in email address") for address in addresses]
+    addresses.delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        if model.objects.filter(username__in=names).delete()[0]:
+            notes.append(Note(f"{model._meta.label} (sign-ins)", "deleted", "sign-in attempts and log"))
+    return notes
+
+
 def erase(customer_id: int, *, actor, today: dt.date, keep_months: dict[str, int]) -> list[Note]:
     customer = Customer.objects.get(pk=customer_id)
     notes = [Note(label(customer), "anonymised", "names, contact details, address and birth date")]
+    if customer.user_id:
+        notes += _sign_in_records_delete(customer)
     scrub(Customer, [customer_id], {
         "first_name": "", "last_name": "", "email": "", "phone": "", "mobile_phone": "",
         "date_of_birth": ERASED_DATE_OF_BIRTH, "address_line1": "", "address_line2": "", "town": "", "postcode": "",

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from consents.register import offer_assert_new, offer_record
+from consents.register import offer_assert_new, offer_record, offer_unrecord
 from consents.selectors import marketing_consent_allows
 from mint_shop import clock
 from mint_shop.actors import Actor
@@ -96,6 +96,7 @@ def _claim_for_sending(message_id: int) -> Message | None:
         ):
             message.status = Message.Status.REFUSED
             message.save(update_fields=["status"])
+            offer_unrecord(message_reference=message.dedupe_key)  # D4: it never went
             return None
         if message.channel == Message.Channel.LETTER:
             message.status = Message.Status.QUEUED_FOR_PRINT

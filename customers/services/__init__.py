@@ -4,6 +4,7 @@ Split by subject; every public service is importable from `customers.services`.
 """
 
 from customers.services.accounts import (
+    customer_details_change_locked,
     customer_mark_deceased,
     customer_open_orders_review_complete,
     customer_register,
@@ -47,6 +48,7 @@ __all__ = [
     "customer_register",
     "customer_restrict",
     "customer_restriction_lift",
+    "customer_details_change_locked",
     "customer_update_details",
     "delivery_address_add",
     "delivery_address_remove",

@@ -122,32 +122,37 @@ def customer_register(
 
 def customer_update_details(*, customer_id: int, actor: Actor, changes: dict) -> Customer:
     """C8: change contact details; a new email, name or postcode must not collide with another account (C2)."""
+    with transaction.atomic(durable=True):
+        return customer_details_change_locked(customer_id=customer_id, actor=actor, changes=changes)
+
+
+def customer_details_change_locked(*, customer_id: int, actor: Actor, changes: dict) -> Customer:
+    """C8 inside the caller's transaction (a D6 rectification answered with its request): the same checks."""
     unknown = set(changes) - DETAIL_FIELDS
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
-        _serialise_registrations()
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
-        if "email" in changes:
-            changes["email"] = normalise_email(changes["email"])
-        if "postcode" in changes:
-            changes["postcode"] = normalise_postcode(changes["postcode"])
-        for field, value in changes.items():
-            setattr(customer, field, value)
-        _assert_not_duplicate(
-            actor=actor, exclude_id=customer.pk, email=customer.email, first_name=customer.first_name,
-            last_name=customer.last_name, date_of_birth=customer.date_of_birth, postcode=customer.postcode,
-        )
-        stamp(customer, actor).save()
-        if customer.user_id and "email" in changes:
-            # The login name is the email: it follows the new address.
-            user = User.objects.select_for_update().get(pk=customer.user_id)
-            if user.email != customer.email:
-                # allauth's record of the old address would still sign in and count as confirmed:
-                # it is made again from the new one, unconfirmed, when next needed.
-                EmailAddress.objects.filter(user=user).delete()
-            user.username = user.email = customer.email
-            stamp(user, actor).save(update_fields=["username", "email"])
+    _serialise_registrations()
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    if "email" in changes:
+        changes["email"] = normalise_email(changes["email"])
+    if "postcode" in changes:
+        changes["postcode"] = normalise_postcode(changes["postcode"])
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    _assert_not_duplicate(
+        actor=actor, exclude_id=customer.pk, email=customer.email, first_name=customer.first_name,
+        last_name=customer.last_name, date_of_birth=customer.date_of_birth, postcode=customer.postcode,
+    )
+    stamp(customer, actor).save()
+    if customer.user_id and "email" in changes:
+        # The login name is the email: it follows the new address.
+        user = User.objects.select_for_update().get(pk=customer.user_id)
+        if user.email != customer.email:
+            # allauth's record of the old address would still sign in and count as confirmed:
+            # it is made again from the new one, unconfirmed, when next needed.
+            EmailAddress.objects.filter(user=user).delete()
+        user.username = user.email = customer.email
+        stamp(user, actor).save(update_fields=["username", "email"])
     return customer
 
 

@@ -141,3 +141,37 @@ def test_d2_a_printed_run_keeps_its_list_and_a_later_postal_opt_out_reaches_the_
     services.print_run_mark_printed(print_run_id=second.pk, actor=clerk)
     assert list(PrintRunRecipient.objects.filter(print_run=first).values_list("customer", flat=True)) == [customer.pk]
     assert not PrintRunRecipient.objects.filter(print_run=second).exists()
+
+
+def test_d12_a_marketing_call_to_a_tps_number_keyed_as_dialled_is_refused(tmp_path, django_capture_on_commit_callbacks):
+    """The list is kept in one form (E.164); the number a call task names may be keyed as dialled."""
+    customer = CustomerFactory(phone="+442079460001")
+    tps = tmp_path / "tps.txt"
+    tps.write_text("020 7946 0001\n")
+    call_command("tps_import", str(tps), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call = message_queue(channel="call", kind="offer", recipient="020 7946 0001", body="Call about sovereigns",
+                             dedupe_key="call-dialled", purpose=Message.Purpose.MARKETING, customer=customer)
+    call.refresh_from_db()
+    assert call.status == Message.Status.REFUSED
+
+
+def test_d4_an_offer_the_outbox_refused_never_went_and_may_go_once_consent_is_given(
+    django_capture_on_commit_callbacks,
+):
+    customer = CustomerFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = _offer(customer, "spring-before-consent")
+    refused.refresh_from_db()
+    assert refused.status == Message.Status.REFUSED
+    assert not OfferSent.objects.filter(customer=customer).exists()  # D4: the history says what went
+
+    _consent(customer, "email")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _offer(customer, "spring-after-consent")
+    sent.refresh_from_db()
+    assert sent.status == Message.Status.SENT
+    assert list(OfferSent.objects.filter(customer=customer).values_list("offer_code", "message_reference")) == [
+        ("SPRING-SOVEREIGN", "spring-after-consent")]
+    with pytest.raises(RuleViolation):
+        _offer(customer, "spring-again")
