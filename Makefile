@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8100 STRIPE_PORT=8520` (or the same in the environment) for a second checkout.
+PORT ?= 8000
+STRIPE_PORT ?= 8420
+MINT_VAR_DIR ?= $(CURDIR)/var
+export STRIPE_PORT MINT_VAR_DIR
 
 .PHONY: run test lint bench venv
 
@@ -18,12 +23,13 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data
 	@echo
-	@echo "  Admin:     http://127.0.0.1:8000/admin/"
-	@echo "  API docs:  http://127.0.0.1:8000/api/docs/"
-	@echo "  Health:    http://127.0.0.1:8000/healthz"
+	@echo "  Admin:     http://127.0.0.1:$(PORT)/admin/"
+	@echo "  API docs:  http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Health:    http://127.0.0.1:$(PORT)/healthz"
+	@echo "  localstripe: http://127.0.0.1:$(STRIPE_PORT) (state in $(MINT_VAR_DIR)/localstripe.pickle)"
 	@echo "  Ctrl-C stops localstripe, the web server, the worker and beat."
 	@echo
-	$(BIN)/honcho -f Procfile.dev start
+	MINT_WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP)
 	@echo "database: $${DATABASE_URL:-embedded SQLite}; broker: $${REDIS_URL:-embedded filesystem broker}"

@@ -7,8 +7,11 @@ _READ = [
     "catalogue.view_termsversion",
 ]
 
+# Every role may look at the catalogue: orders, refunds and checks all name products and delivery options.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "customer_service": list(_READ),
+    "finance": list(_READ),
+    "compliance": list(_READ),
     "warehouse": [
         *_READ,
         "catalogue.add_product",

@@ -1,11 +1,12 @@
 """Staff screens for consents: each customer's consents (also on the customer's page) and print runs."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from consents import services
-from consents.models import MarketingConsent, PrintRun, PrintRunRecipient
-from customers.admin import CUSTOMER_PAGE_INLINES
+from consents.models import MarketingChannel, MarketingConsent, PrintRun, PrintRunRecipient
+from customers.admin import CUSTOMER_PAGE_INLINES, CUSTOMER_PAGE_JOBS, customer_page
 from customers.admin_base import ReadOnlyInline, ServiceAdmin
 from mint_shop.actors import Actor
 
@@ -17,6 +18,29 @@ class MarketingConsentInline(ReadOnlyInline):
 
 
 CUSTOMER_PAGE_INLINES.append(MarketingConsentInline)
+CUSTOMER_PAGE_JOBS.append(
+    ("Record consent or an opt-out", "admin:consents_marketingconsent_add", "consents.add_marketingconsent")
+)
+
+
+class ConsentForm(forms.Form):
+    """D1, D2: a choice the customer made by phone or letter, with the words they were asked."""
+
+    channel = forms.ChoiceField(choices=MarketingChannel.choices)
+    choice = forms.ChoiceField(choices=[("yes", "Allows marketing"), ("no", "Opts out")], widget=forms.RadioSelect)
+    source = forms.ChoiceField(choices=[(s, MarketingConsent.Source(s).label) for s in ("call", "letter", "email")])
+    wording = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="The words the customer agreed to, when they allowed marketing")
+
+
+def consent_record(customer):
+    def call(data, actor) -> str:
+        granted = data["choice"] == "yes"
+        services.marketing_consent_set(customer_id=customer.pk, channel=data["channel"], granted=granted,
+                                       source=data["source"], wording=data["wording"], actor=actor)
+        return f"{customer}: {data['channel']} marketing {'allowed' if granted else 'stopped'}."
+
+    return call
 
 
 @admin.register(MarketingConsent)
@@ -33,14 +57,16 @@ class MarketingConsentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["customer", "channel", "granted", "basis", "source", "wording", "changed_at", "captured_by",
                        "actor_kind", "capacity"]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Customer service records a consent or opt-out taken by phone or letter."""
+        return customer_page(self, request, title="Record consent or an opt-out", form_class=ConsentForm,
+                             permission="consents.add_marketingconsent", call=consent_record)
 
 
 class PrintRunRecipientInline(ReadOnlyInline):

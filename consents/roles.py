@@ -7,6 +7,7 @@ and runs postal mailings; compliance reads consents.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "customer_service": [
         "consents.view_marketingconsent",
+        "consents.add_marketingconsent",
         "consents.change_marketingconsent",
         "consents.view_printrun",
         "consents.add_printrun",

@@ -5,10 +5,12 @@ goes through a service."""
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from customers import admin_pages as pages
 from customers import services
 from customers.admin_base import ReadOnlyInline, ServiceAdmin
 from customers.models import (
@@ -27,6 +29,7 @@ from customers.models import (
 from customers.selectors import customer_filter_by_search
 from customers.services.accounts import DETAIL_FIELDS
 from mint_shop.actors import Actor, Channel
+from mint_shop.admin_forms import choose_page, chosen, service_page
 
 admin.site.register(User, UserAdmin)
 
@@ -35,6 +38,27 @@ DUE_DILIGENCE = "customers.view_due_diligence"
 # Inlines that apps above customers add to the customer's page (consents adds its own in
 # its admin.py): customers cannot import them, so they register here at start-up.
 CUSTOMER_PAGE_INLINES: list[type] = []
+
+# Staff jobs on a customer, linked from their page with `?customer=<id>` for a role holding the
+# permission: (label, url name, permission). Apps above customers add theirs at start-up.
+CUSTOMER_PAGE_JOBS: list[tuple[str, str, str]] = [
+    ("Register a representative", "admin:customers_representative_add", "customers.add_representative"),
+    ("Record a call", "admin:customers_callrecording_add", "customers.add_callrecording"),
+]
+
+
+def customer_page(modeladmin, request, *, title: str, form_class, permission: str, call, **form_kwargs):
+    """A job on one customer: ask which (by number) unless `?customer=` says, then the job's form."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    customer = chosen(request, pages.CustomerChoiceForm, "customer")
+    if customer is None:
+        return choose_page(modeladmin, request, form_class=pages.CustomerChoiceForm, title=title)
+    return service_page(
+        modeladmin, request, form=form_class(request.POST or None, request.FILES or None, **form_kwargs),
+        permission=permission, title=f"{title}: {customer}", call=call(customer),
+        done_url=reverse("admin:customers_customer_change", args=[customer.pk]),
+    )
 
 
 class DeliveryAddressInline(ReadOnlyInline):
@@ -101,6 +125,14 @@ class CustomerAdmin(ServiceAdmin, SimpleHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return customer_filter_by_search(queryset, search_term), False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tools = [
+            (label, f"{reverse(url_name)}?customer={object_id}")
+            for label, url_name, permission in CUSTOMER_PAGE_JOBS
+            if request.user.has_perm(permission)
+        ]
+        return super().change_view(request, object_id, form_url, {"page_tools": tools, **(extra_context or {})})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -259,11 +291,13 @@ class RepresentativeAdmin(ServiceAdmin, SimpleHistoryAdmin):
     inlines = [RepresentativeEvidenceInline]
     actions = ["verify", "revoke"]
 
-    def has_add_permission(self, request):
-        return False  # registered through the staff API with its evidence
-
     def has_change_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """C6: customer service registers a representative with the evidence of their appointment."""
+        return customer_page(self, request, title="Register a representative", form_class=pages.RepresentativeForm,
+                             permission="customers.add_representative", call=pages.representative_register)
 
     @admin.action(description="Verify (evidence of appointment seen)", permissions=["verify"])
     def verify(self, request, queryset):
@@ -315,11 +349,12 @@ class CallRecordingAdmin(ServiceAdmin, SimpleHistoryAdmin):
     inlines = [RecordingPauseInline]
     actions = ["transcript_transferred"]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return customer_page(self, request, title="Record a call", form_class=pages.CallRecordingForm,
+                             permission="customers.add_callrecording", call=pages.call_recording_record)
 
     @admin.action(description="Transcript sent to the US processor (standard contractual clauses)",
                   permissions=["transfer"])

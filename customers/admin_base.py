@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.http import HttpResponseRedirect
 
 from mint_shop.actors import Actor
+from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 
 
@@ -15,7 +16,7 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 60}))
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(NoDeadLinksAdmin):
     """A model admin whose saves call a service, so the admin keeps the same rules as the API.
 
     The admin normally wraps the whole form in one transaction; services open their own
@@ -32,7 +33,10 @@ class ServiceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change):
-        """Inlines here are read-only; the service has saved everything that changes."""
+        """Inlines here are read-only; the service has saved everything that changes. The admin's change
+        message still asks each formset what it saved: nothing."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def run_action(self, request, queryset, call, needs_reason: bool = False) -> None:
         """Apply a service to each selected row, reporting refusals row by row."""

@@ -32,3 +32,5 @@ DATE_OF_DEATH_IN_FUTURE = Rule("date_of_death_in_future", "C7", 400)
 RECORDING_TOO_LARGE = Rule("recording_too_large", "C10", 413)
 PAUSE_OUTSIDE_CALL = Rule("pause_outside_call", "C10", 400)
 TRANSCRIPT_MISSING = Rule("transcript_missing", "C10", 409)
+# Signing in (README "Signing in"): repeated failures lock the login for a while.
+SIGNIN_LOCKED_OUT = Rule("signin_locked_out", "access", 429)

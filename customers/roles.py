@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.add_representative",
         "customers.add_evidencedocument",
     ],
+    # Finance reads the customer a refund or payout goes to.
+    "finance": ["customers.view_customer"],
     "compliance": [
         "customers.view_customer",
         "customers.restrict_customer",

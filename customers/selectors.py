@@ -48,8 +48,8 @@ def customer_list_for_staff(*, search: str = "") -> QuerySet[Customer]:
 
 
 def customer_filter_by_search(customers: QuerySet[Customer], search: str) -> QuerySet[Customer]:
-    """One search box: every word must match a name, email, postcode or phone, or the whole of it is a
-    phone number however keyed ("07911 123456" finds +447911123456)."""
+    """One search box: every word must match a name, email, postcode (with or without its space) or phone,
+    or the whole of it is a phone number however keyed ("07911 123456" finds +447911123456)."""
     if not search.strip():
         return customers
     every_word = Q()
@@ -59,13 +59,16 @@ def customer_filter_by_search(customers: QuerySet[Customer], search: str) -> Que
             | Q(last_name__icontains=term)
             | Q(email__icontains=term)
             | Q(postcode__icontains=term)
+            | Q(postcode_squashed__icontains=term.upper())
             | Q(phone__icontains=term)
             | Q(mobile_phone__icontains=term)
         )
     number = to_python(search)
     if number is not None and phonenumbers.is_possible_number(number):
         every_word |= Q(phone=number.as_e164) | Q(mobile_phone=number.as_e164)
-    return customers.filter(every_word)
+    # A postcode keyed without its space ("SW1A1AA") still finds "SW1A 1AA".
+    squashed = Replace(Upper("postcode"), Value(" "), Value(""))
+    return customers.annotate(postcode_squashed=squashed).filter(every_word)
 
 
 def customer_assert_can_order(*, customer: Customer) -> None:

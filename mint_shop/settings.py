@@ -7,6 +7,7 @@ Set DATABASE_URL, REDIS_URL and STRIPE_SECRET_KEY and the same code runs on Post
 Redis and Stripe itself.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -25,7 +26,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mint_shop.apps.MintAdminConfig",  # the admin, with the second factor for staff (mint_shop/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +35,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from here, never a CDN
+    "allauth",
+    "allauth.account",
+    "allauth.headless",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "simple_history",
     "phonenumber_field",
     "django_countries",
@@ -55,9 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its 429
 ]
 
 ROOT_URLCONF = "mint_shop.urls"
@@ -97,6 +108,57 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Signing in (README "Signing in") -----------------------------------------------------
+# Axes first, so a locked-out login is refused before any password is checked; the model
+# backend serves the admin (username), allauth's the customers (email).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "notifications.account_mail.OutboxAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+# Customers may sign in before confirming their address; the confirmation is emailed at registration.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+# The address is changed at /api/v1/me/ (C2 checks it there), so allauth never adds a second one.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "The Mint: "
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Failed sign-ins per account are axes' job (below); allauth still throttles each address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+HEADLESS_CLIENTS = ("browser", "app")
+# allauth's own OpenAPI document is served (as JSON) and shown in /api/docs/ beside ours;
+# its HTML page would load Redoc from a CDN, so it is left off.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
+# A storefront of its own, when there is one, receives the emailed links; otherwise Django's pages do.
+MINT_STOREFRONT_URL = env.str("MINT_STOREFRONT_URL", default="").rstrip("/")
+if MINT_STOREFRONT_URL:
+    HEADLESS_FRONTEND_URLS = {
+        "account_confirm_email": f"{MINT_STOREFRONT_URL}/account/verify-email/{{key}}",
+        "account_reset_password_from_key": f"{MINT_STOREFRONT_URL}/account/password/reset/key/{{key}}",
+        "account_signup": f"{MINT_STOREFRONT_URL}/register",
+    }
+MINT_SIGNIN_FAILURE_LIMIT = env.int("MINT_SIGNIN_FAILURE_LIMIT", default=5)
+MINT_SIGNIN_LOCKOUT_MINUTES = env.int("MINT_SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = MINT_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=MINT_SIGNIN_LOCKOUT_MINUTES)
+# Locked per login, wherever the attempts come from. Not per address: many customers share one
+# (mobile carriers, the mint's own office), and allauth already throttles each address above.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # the warning that asks for per-address locking
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for the set time from the last counted failure
+AXES_VERBOSE = False  # one log line per lockout, not a banner at every start
+AXES_USERNAME_CALLABLE = "customers.signin.signin_name"
+AXES_LOCKOUT_CALLABLE = "customers.signin.locked_out_response"
+# Staff in these roles (and superusers) need a TOTP code from their enrolled device for the admin.
+MINT_STAFF_OTP_ROLES = env.list("MINT_STAFF_OTP_ROLES", default=["finance", "compliance"])
+OTP_TOTP_ISSUER = "Mint back office"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -124,9 +186,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # The token a headless (app) sign-in returns, sent as X-Session-Token.
+        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mint_shop.api.schema.MintAutoSchema",
     "EXCEPTION_HANDLER": "mint_shop.api.exceptions.rule_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -137,6 +201,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Two documents in one Swagger UI: the mint's API, and signing in (allauth headless).
+    "SWAGGER_UI_SETTINGS": {
+        "urls": [
+            {"url": "/api/schema/", "name": "Mint back office API"},
+            {"url": "/_allauth/openapi.json", "name": "Signing in (allauth headless)"},
+        ],
+        "deepLinking": True,
+    },
 }
 
 # --- Background work --------------------------------------------------------------------
@@ -166,11 +241,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Unset key: the demo/test key and a localstripe process on this machine.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
+STRIPE_PORT = env.int("STRIPE_PORT", default=8420)  # where `make run` starts localstripe
 STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE",
-    default="http://127.0.0.1:8420" if STRIPE_SECRET_KEY == "sk_test_localstripe" else "",
+    default=f"http://127.0.0.1:{STRIPE_PORT}" if STRIPE_SECRET_KEY == "sk_test_localstripe" else "",
 )
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# Stripe.js in staff pages (the card field): the publishable key, and where the script comes from
+# (unset: localstripe's stand-in when STRIPE_API_BASE is set, else js.stripe.com).
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="")
 
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -306,6 +386,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+        "axes": {"level": "WARNING"},  # every sign-in at INFO; lockouts are warnings
         # A 4xx is a rule refusing bad input, answered as {"code","rule","detail"}; only 5xx are faults.
         "django.request": {"level": "ERROR"},
     },

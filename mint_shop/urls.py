@@ -27,6 +27,10 @@ webhooks = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # Customers sign in: allauth's headless API (browser session or app token) and its own
+    # pages, where the emailed password-reset and confirmation links land.
+    path("_allauth/", include("allauth.headless.urls")),
+    path("accounts/", include("allauth.urls")),
     path("webhooks/", include(webhooks)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

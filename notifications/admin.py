@@ -1,14 +1,18 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from mint_shop.actors import Actor
+from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from notifications import services
 from notifications.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(NoDeadLinksAdmin):
     """The outbox: staff see every message's status; they never edit a message."""
 
     list_display = ["created_at", "channel", "purpose", "kind", "recipient", "status", "attempts", "sent_at"]
@@ -16,6 +20,40 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "dedupe_key", "customer__last_name"]
     list_select_related = ["customer"]
     actions = ["export_print_queue", "mark_calls_done"]
+
+    def get_fields(self, request, obj=None):
+        # The words of a message are the customer's business: staff who may not read customers' records
+        # (the warehouse) see where each message went and how, not what it said.
+        fields = super().get_fields(request, obj)
+        if request.user.has_perm("customers.view_customer"):
+            return fields
+        return [name for name in fields if name not in ("subject", "body")]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.print_queue_view)
+        return [path("print-queue/", view, name="notifications_message_print_queue"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        tools = []
+        if self.has_export_print_queue_permission(request):
+            tools.append(("Export the print queue", reverse("admin:notifications_message_print_queue")))
+        return super().changelist_view(request, {"page_tools": tools, **(extra_context or {})})
+
+    def print_queue_view(self, request):
+        """The whole letter print queue as CSV, without ticking rows: a POST, since it marks them posted."""
+        if not self.has_export_print_queue_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.export_print_queue(request, Message.objects.none())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Export the print queue",
+            "intro": f"{Message.objects.filter(status=Message.Status.QUEUED_FOR_PRINT).count()} letter(s) waiting; "
+            "exporting marks them posted.",
+            "form": None,
+        }
+        return TemplateResponse(request, "admin/service_form.html", context)
 
     def has_add_permission(self, request):
         return False

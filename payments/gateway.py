@@ -161,3 +161,18 @@ def capture_deadline(intent, charge: dict | None) -> tuple[dt.datetime, bool]:
         return dt.datetime.fromtimestamp(card["capture_before"], tz=dt.UTC), False
     created = dt.datetime.fromtimestamp((charge or intent.to_dict())["created"], tz=dt.UTC)
     return created + dt.timedelta(days=settings.MINT_CARD_HOLD_ASSUMED_DAYS), True
+
+
+def js_url() -> str:
+    """Where staff pages load Stripe.js from: js.stripe.com, or localstripe's stand-in in development."""
+    if settings.STRIPE_JS_URL:
+        return settings.STRIPE_JS_URL
+    if settings.STRIPE_API_BASE:
+        return f"{settings.STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
+    return "https://js.stripe.com/v3/"
+
+
+def setup_intent_create():
+    """A SetupIntent for Stripe's card field: the browser confirms it with the card and we learn only the
+    pm_… id, never the card (PCI SAQ A)."""
+    return stripe_client().v1.setup_intents.create(params={"payment_method_types": ["card"], "usage": "off_session"})

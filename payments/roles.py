@@ -30,7 +30,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     # The warehouse charges the saved card itself when a despatch is refused for want of payment (M3, M4).
     "warehouse": ["payments.charge_for_despatch"],
+    # Customer service answers "where is my refund?"; compliance reads refunds of orders it cancelled (C5).
+    "compliance": ["payments.view_refund"],
     "customer_service": [
+        "payments.view_refund",
         "payments.view_orderpayment",
         "payments.view_cheque",
         "payments.add_cheque",

@@ -1,7 +1,7 @@
 """Fixtures every test can use: eager Celery, service detection, localstripe, role users."""
 
+import importlib.util
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -59,8 +59,9 @@ def _wait_for_port(port: int, seconds: float) -> bool:
 class LocalStripe:
     """A localstripe process on a free port, which can be stopped and started again."""
 
-    def __init__(self, executable: str):
-        self.executable = executable
+    def __init__(self, state: Path, from_scratch: bool = True):
+        self.state = state
+        self.from_scratch = from_scratch
         self.port = _free_port()
         self.process = None
 
@@ -70,7 +71,8 @@ class LocalStripe:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.executable, "--port", str(self.port), "--from-scratch"],
+            [sys.executable, "-m", "mint_shop.localstripe_run", "--port", str(self.port), "--state", str(self.state)]
+            + (["--from-scratch"] if self.from_scratch else []),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -86,11 +88,10 @@ class LocalStripe:
 
 
 @pytest.fixture(scope="session")
-def localstripe_server():
-    executable = shutil.which("localstripe") or str(Path(sys.executable).parent / "localstripe")
-    if not Path(executable).exists():
+def localstripe_server(tmp_path_factory):
+    if importlib.util.find_spec("localstripe") is None:
         service_missing("localstripe is not installed")
-    server = LocalStripe(executable)
+    server = LocalStripe(tmp_path_factory.mktemp("localstripe") / "state.pickle")
     try:
         server.start()
     except RuntimeError as exc:
@@ -126,13 +127,50 @@ def role_group(role: str):
     return group
 
 
+def _verify_forced_login(sender, request, user, **kwargs):
+    """The test client's force_login has no request.user, so django-otp cannot mark its session."""
+    device = getattr(user, "otp_device", None)
+    if device is not None and not hasattr(request, "user"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@pytest.fixture(autouse=True, scope="session")
+def staff_second_factor_in_forced_logins():
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_verify_forced_login)
+    yield
+    user_logged_in.disconnect(_verify_forced_login)
+
+
+def totp_code(user) -> str:
+    """The code the staff user's authenticator app shows now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
 @pytest.fixture
 def staff_user(django_user_model):
-    """Make a staff user in one of the role groups of mint_shop/roles.py."""
+    """Make a staff user in one of the role groups of mint_shop/roles.py.
+
+    Roles that sign in with a second factor get an enrolled authenticator, and the user comes
+    back carrying it, so `client.force_login(user)` opens a session verified as the admin's
+    login form would (`totp_code(user)` gives the code for a real login).
+    """
 
     def make(role: str):
+        from customers.services import staff_totp_enrol
+        from mint_shop.actors import Actor
+
         user = django_user_model.objects.create_user(username=f"{role}-user", password="x", is_staff=True)
         user.groups.add(role_group(role))
+        if role in settings.MINT_STAFF_OTP_ROLES:
+            user.otp_device = staff_totp_enrol(user_id=user.pk, actor=Actor.system())
         return user
 
     return make

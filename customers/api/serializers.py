@@ -211,7 +211,7 @@ class AuthorisedPersonSerializer(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    email = serializers.EmailField(required=False, default="")
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
     phone = PhoneNumberField(required=False, default="")
 
 

@@ -33,6 +33,7 @@ from customers.api.serializers import (
     StaffCustomerSerializer,
 )
 from customers.models import DueDiligenceCheck
+from customers.uploads import DOCUMENT_SIGNATURES
 from mint_shop.actors import Actor
 
 VIEW = "customers.view_customer"
@@ -166,7 +167,9 @@ class StaffEvidenceDownloadView(StaffEndpoint, APIView):
 
     permissions_by_method = {"GET": (DUE_DILIGENCE,)}
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_SIGNATURES.values()}
+    )
     def get(self, request, pk: int):
         document = selectors.evidence_document_get(document_id=pk)
         return FileResponse(

@@ -4,6 +4,7 @@ A customer only ever reaches their own record (no id in the URL); a representati
 the customer, and is refused unless verified and not revoked.
 """
 
+from allauth.account.internal.flows.email_verification import send_verification_email_for_user
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -35,6 +36,8 @@ class RegisterView(APIView):
     def post(self, request):
         data = validated(RegistrationSerializer, request)
         customer = services.customer_register(actor=Actor(kind=ActorKind.CUSTOMER, channel=Channel.WEB), **data)
+        # The confirmation link goes out through the outbox (allauth's adapter); signing in does not wait for it.
+        send_verification_email_for_user(request._request, customer.user)
         return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
 

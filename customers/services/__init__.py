@@ -34,6 +34,7 @@ from customers.services.representatives import (
     representative_revoke,
     representative_verify,
 )
+from customers.services.staff_totp import staff_totp_enrol
 
 __all__ = [
     "call_recording_pause_record",
@@ -59,4 +60,5 @@ __all__ = [
     "source_of_funds_decide",
     "source_of_funds_record_order_cancelled",
     "source_of_funds_request_create",
+    "staff_totp_enrol",
 ]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -141,6 +142,10 @@ def customer_update_details(*, customer_id: int, actor: Actor, changes: dict) ->
         if customer.user_id and "email" in changes:
             # The login name is the email: it follows the new address.
             user = User.objects.select_for_update().get(pk=customer.user_id)
+            if user.email != customer.email:
+                # allauth's record of the old address would still sign in and count as confirmed:
+                # it is made again from the new one, unconfirmed, when next needed.
+                EmailAddress.objects.filter(user=user).delete()
             user.username = user.email = customer.email
             stamp(user, actor).save(update_fields=["username", "email"])
     return customer

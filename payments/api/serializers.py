@@ -48,7 +48,7 @@ class OrderMoneySerializer(serializers.Serializer):
 
 class OrderPaymentSerializer(serializers.ModelSerializer):
     order_id = serializers.IntegerField()
-    authorisation_status = serializers.CharField(source="authorisation.status", default=None)
+    authorisation_status = serializers.CharField(source="authorisation.status", default=None, allow_null=True)
     held = serializers.SerializerMethodField()
 
     class Meta:

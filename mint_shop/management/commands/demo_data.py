@@ -5,12 +5,16 @@ Running it again changes nothing: every row is found by its natural key first.
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalogue.models import DeliveryOption, Product, Range, TermsVersion
 from customers.models import Customer, User
+from customers.services import staff_totp_enrol
+from customers.totp import describe_enrolment
+from mint_shop.actors import Actor
 from mint_shop.roles import ROLES
 
 DEMO_PASSWORD = "mint-demo-password"  # for the demo only; obviously not a real secret
@@ -45,18 +49,22 @@ DELIVERY_OPTIONS = [
 ]
 
 CUSTOMERS = [
-    ("Ada", "Lovelace", "ada@example.com", dt.date(1985, 12, 10), "+447700900001", "SW1A 1AA"),
-    ("Isambard", "Brunel", "isambard@example.com", dt.date(1970, 4, 9), "+447700900002", "BS1 6QH"),
-    ("Mary", "Seacole", "mary@example.com", dt.date(1992, 11, 23), "+447700900003", "EC1A 1BB"),
-    ("Alan", "Turing", "alan@example.com", dt.date(1960, 6, 23), "+447700900004", "M1 1AE"),
+    ("Ada", "Lovelace", "ada@example.com", dt.date(1985, 12, 10), "+447911123401", "SW1A 1AA"),
+    ("Isambard", "Brunel", "isambard@example.com", dt.date(1970, 4, 9), "+447911123402", "BS1 6QH"),
+    ("Mary", "Seacole", "mary@example.com", dt.date(1992, 11, 23), "+447911123403", "EC1A 1BB"),
+    ("Alan", "Turing", "alan@example.com", dt.date(1960, 6, 23), "+447911123404", "M1 1AE"),
 ]
 
 
 class Command(BaseCommand):
     help = "Load idempotent demo data and print the staff logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            logins = self._load()
+        self._print(logins)
+
+    def _load(self) -> list[tuple[str, str]]:
         ranges = {
             code: Range.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in RANGES.items()
         }
@@ -95,8 +103,18 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=role))
             logins.append((role, username))
+        return logins
 
+    def _print(self, logins: list[tuple[str, str]]) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Staff logins (password for all: {DEMO_PASSWORD}):"))
         for role, username in logins:
             self.stdout.write(f"  {role:<17} {username}")
         self.stdout.write(f"  customers: {', '.join(c[2] for c in CUSTOMERS)} (same password)")
+        self.stdout.write(
+            f"Roles {', '.join(settings.MINT_STAFF_OTP_ROLES)} also enter a code from an authenticator app "
+            "at the admin login. Enrol it once:"
+        )
+        demo_staff = User.objects.filter(username__in=[username for _, username in logins])
+        for user in demo_staff.filter(groups__name__in=settings.MINT_STAFF_OTP_ROLES).distinct():
+            device = staff_totp_enrol(user_id=user.pk, actor=Actor.system())
+            self.stdout.write(describe_enrolment(device))

@@ -1,0 +1,20 @@
+"""How django-allauth treats the mint's customers (README "Signing in").
+
+Registration is the mint's own (`POST /api/v1/register/`: C1, C2), so allauth's sign-up is
+closed. Staff sign in at the admin, where their roles may need a second factor, so the
+customers' sign-in refuses staff logins rather than open a session without one.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+
+
+class CustomerAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None and user.is_staff:
+            raise forms.ValidationError("Staff sign in at the admin.", code="staff_login")
+        return user

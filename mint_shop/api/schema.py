@@ -1,0 +1,33 @@
+"""The OpenAPI schema class: says what read-only model fields really send.
+
+DRF drops `allow_blank` and `allow_null` from read-only fields of a ModelSerializer, so the
+schema would promise a choice where the row holds "" (a line not yet accepted) or a value
+where it holds null. The model field knows; this asks it.
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+def _model_field(field):
+    meta = getattr(getattr(field, "parent", None), "Meta", None)
+    model = getattr(meta, "model", None)
+    if model is None or not field.source or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+
+
+class MintAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if field.read_only:
+            model_field = _model_field(field)
+            if model_field is not None:
+                if isinstance(field, serializers.CharField | serializers.ChoiceField) and model_field.blank:
+                    field.allow_blank = True
+                if model_field.null:
+                    field.allow_null = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
