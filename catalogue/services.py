@@ -6,6 +6,7 @@ from catalogue import errors, hooks
 from catalogue.models import Product
 from mint_shop import clock
 from mint_shop.actors import Actor
+from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
 
 
@@ -24,9 +25,13 @@ def product_price_change(*, product_id: int, price_pence: int, actor: Actor) -> 
     return product
 
 
+@retry_on_conflict
 def product_withdraw(*, product_id: int, actor: Actor) -> Product:
     """P3 (T&C 5.1): take a product off sale. Its lines on open orders stop before despatch in
     the same transaction (orders hear of it through `catalogue.hooks`). Withdrawing twice does nothing more.
+
+    It holds the product while it locks each order, where a decline or a customer's withdrawal
+    holds the order and then returns stock to the product: whichever PostgreSQL aborts runs again.
     """
     with transaction.atomic(durable=True):
         product = Product.objects.select_for_update().get(pk=product_id)

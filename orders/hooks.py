@@ -23,7 +23,8 @@ Events and their keyword arguments:
 - MONEY_BACK_DUE(order, amount_pence, request_id, reason, reimbursement): the mint owes the
   customer money back that no cancellation covers: a refund for paid lines of a product
   withdrawn from sale (P3), or the return postage of items sent in error (O12, a
-  reimbursement). Payments grants it after the commit, once per request id.
+  reimbursement). Payments grants it in the same transaction (a card refund's Stripe call
+  then follows the commit as a swept card operation), once per request id.
 
 And one question orders ask (`ask`, the first answer that is not None wins):
 - AMOUNT_DUE(order) -> int | None: what the customer still owes on the order, delivery

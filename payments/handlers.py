@@ -5,8 +5,6 @@ may refuse with RuleViolation (rolling the whole service back), and leaves Strip
 to run after the commit.
 """
 
-from functools import partial
-
 from django.db import transaction
 
 from mint_shop.actors import Actor, Channel
@@ -104,18 +102,15 @@ def on_amount_due(*, order, **_) -> int | None:
 
 
 def on_money_back_due(*, order, amount_pence, request_id, reason, reimbursement, **_) -> None:
-    """P3's refund for paid lines of a withdrawn product, O12's return postage: granted once the
-    order's change commits (the grant is its own transaction), once per request id."""
-    transaction.on_commit(
-        partial(
-            money_back_grant,
-            order_id=order.pk,
-            amount_pence=amount_pence,
-            request_id=request_id,
-            reason=reason,
-            reimbursement=reimbursement,
-            actor=_actor(),
-        )
+    """P3's refund for paid lines of a withdrawn product, O12's return postage: granted in the
+    order's own transaction (so no lost message can lose it), once per request id."""
+    money_back_grant(
+        order_id=order.pk,
+        amount_pence=amount_pence,
+        request_id=request_id,
+        reason=reason,
+        reimbursement=reimbursement,
+        actor=_actor(),
     )
 
 

@@ -421,14 +421,32 @@ def _record_cancel(operation: CardOperation, intent) -> CardOperation:
     return operation
 
 
+# A refund Stripe says it could not pay: no money went back (M8), so finance must pay it another way.
+REFUND_NOT_PAID = ("failed", "canceled")
+
+
 def _record_refund(operation: CardOperation, stripe_refund) -> CardOperation:
     with transaction.atomic(durable=True):
         operation = _locked(operation)
         if operation.status != CardOperation.Status.PENDING:
             return operation
+        if stripe_refund.status in REFUND_NOT_PAID:
+            # A retry found the refund an earlier attempt made, and Stripe has failed it since.
+            _refund_part_not_paid(operation, f"Stripe could not pay this refund ({stripe_refund.status})")
+            operation.stripe_object_id = stripe_refund.id
+            operation.save(update_fields=["stripe_object_id"])
+            return operation
         _finish(operation, CardOperation.Status.SUCCEEDED, stripe_object_id=stripe_refund.id)
         refund_card_part_paid(operation=operation)
     return operation
+
+
+def _refund_part_not_paid(operation: CardOperation, reason: str) -> None:
+    """No money went back for this part: the refund returns to finance's queue (M8)."""
+    _finish(operation, CardOperation.Status.FAILED, error=reason)
+    refund = Refund.objects.select_for_update().get(pk=operation.refund_id)
+    refund.status = Refund.Status.FAILED
+    refund.save(update_fields=["status"])
 
 
 def _record_refused(operation: CardOperation, exc: stripe.StripeError) -> CardOperation:
@@ -447,10 +465,7 @@ def _record_refused(operation: CardOperation, exc: stripe.StripeError) -> CardOp
         elif operation.kind in (CardOperation.Kind.CHARGE, CardOperation.Kind.CAPTURE):
             _charge_failed(operation, reason)
         elif operation.kind == CardOperation.Kind.REFUND:
-            _finish(operation, CardOperation.Status.FAILED, error=reason)
-            refund = Refund.objects.select_for_update().get(pk=operation.refund_id)
-            refund.status = Refund.Status.FAILED
-            refund.save(update_fields=["status"])
+            _refund_part_not_paid(operation, reason)
         else:
             _finish(operation, CardOperation.Status.FAILED, error=reason)
     return operation

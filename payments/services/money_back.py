@@ -2,10 +2,13 @@
 a refund for paid lines of a product withdrawn from sale (P3), the return postage of items
 sent in error (O12, a reimbursement like R3's); and money received before lines left the
 order, settled against what is now due (O3, O4).
+
+Granted inside the orders service's transaction, so what is owed is written with the change
+that owes it: a card refund's Stripe call is then a card operation the retry sweep finds, a
+payout waits in finance's queue, and nothing rides on work after the commit.
 """
 
 import logging
-from functools import partial
 
 from django.db import transaction
 
@@ -16,8 +19,8 @@ from orders.selectors import order_line_ids_live
 from payments.models import Refund
 from payments.selectors import order_money
 from payments.services.acceptance import lines_accept
-from payments.services.refunds import refund_grant
-from payments.services.reimbursements import reimbursement_grant
+from payments.services.refunds import refund_grant_in_transaction
+from payments.services.reimbursements import reimbursement_grant_in_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +30,7 @@ def money_back_grant(
 ) -> Refund | None:
     """Grant it once per request id. A refund never exceeds what was taken less refunded (M8)."""
     if reimbursement:
-        return reimbursement_grant(
+        return reimbursement_grant_in_transaction(
             order_id=order_id, amount_pence=amount_pence, request_id=request_id, reason=reason, actor=actor
         )
     amount = min(amount_pence, order_money(order_id=order_id)["refundable_pence"])
@@ -35,8 +38,11 @@ def money_back_grant(
         logger.warning("order %s: nothing refundable for %s", order_id, request_id)
         return None
     try:
-        return refund_grant(order_id=order_id, amount_pence=amount, request_id=request_id, reason=reason, actor=actor)
-    except RuleViolation as refusal:  # after the order's commit: finance sees it in the ledger, never a 5xx
+        with transaction.atomic():  # a savepoint: a refused refund leaves the withdrawal itself standing
+            return refund_grant_in_transaction(
+                order_id=order_id, amount_pence=amount, request_id=request_id, reason=reason, actor=actor
+            )
+    except RuleViolation as refusal:
         logger.error("order %s: refund %s refused: %s", order_id, request_id, refusal)
         return None
 
@@ -47,7 +53,7 @@ def order_money_settle_after_withdrawal(*, order, actor: Actor) -> None:
     Money received in part (a transfer, a draft, a cheque cleared: the ledger's money in) is
     measured against what the order costs now. Enough for the kept lines makes them contracts
     in cleared funds (O3, O10). An order left with nothing to send, none of whose lines was ever
-    paid for, gives it all back once after the commit (O4: a decline or withdrawal wins over
+    paid for, gives it all back once, in the same transaction (O4: a decline or withdrawal wins over
     money taken; M8). Paid lines come back through their own cancellation or P3's refund, and
     card holds and instalment schedules have their own paths.
     """
@@ -62,14 +68,11 @@ def order_money_settle_after_withdrawal(*, order, actor: Actor) -> None:
         return
     if order.lines.filter(paid_at__isnull=False).exists() or order.shipments.exists():
         return
-    transaction.on_commit(
-        partial(
-            money_back_grant,
-            order_id=order.pk,
-            amount_pence=money["refundable_pence"],
-            request_id=f"order-ended-{order.pk}",
-            reason="the order ended before any line was paid for in full (O3, O4)",
-            reimbursement=False,
-            actor=actor,
-        )
+    money_back_grant(
+        order_id=order.pk,
+        amount_pence=money["refundable_pence"],
+        request_id=f"order-ended-{order.pk}",
+        reason="the order ended before any line was paid for in full (O3, O4)",
+        reimbursement=False,
+        actor=actor,
     )

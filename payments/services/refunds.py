@@ -32,9 +32,15 @@ def refund_grant(
 ) -> Refund:
     """Grant a refund; the same request id always names the same refund."""
     try:
-        return _refund_grant(
-            order_id=order_id, amount_pence=amount_pence, request_id=request_id, actor=actor, means=means, reason=reason
-        )
+        with transaction.atomic(durable=True):
+            return refund_grant_in_transaction(
+                order_id=order_id,
+                amount_pence=amount_pence,
+                request_id=request_id,
+                actor=actor,
+                means=means,
+                reason=reason,
+            )
     except IntegrityError:
         # The same request arrived twice at once: the other one made the refund.
         return refund_for_request(order_id=order_id, amount_pence=amount_pence, request_id=request_id)
@@ -50,8 +56,12 @@ def refund_for_request(*, order_id, amount_pence, request_id, purpose=Refund.Pur
     return refund
 
 
-def _refund_grant(*, order_id, amount_pence, request_id, actor, means, reason) -> Refund:
-    with transaction.atomic(durable=True):
+def refund_grant_in_transaction(
+    *, order_id: int, amount_pence: int, request_id: str, actor: Actor, means: str = "", reason: str = ""
+) -> Refund:
+    """`refund_grant` inside the caller's transaction, so the refund is written with the change
+    that owes it (a withdrawn product's paid lines, P3) and nothing lost after the commit."""
+    with transaction.atomic(savepoint=False):
         # One refund at a time per order, so two cannot both fit under what is refundable; the
         # request id is looked up once the lock is ours, so a copy that waited for it finds the
         # refund the first one made rather than a refundable sum that refund has used up (M8).

@@ -16,6 +16,7 @@ from mint_shop.errors import RuleViolation
 from payments import errors, gateway
 from payments.models import Authorisation, CardOperation, StripeEvent
 from payments.services.card import authorisation_lapse, deadline_passed
+from payments.services.card_operations import REFUND_NOT_PAID
 from payments.services.refunds import refund_card_failed
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def _act(event: StripeEvent) -> tuple[str, int | None, str]:
     if event.type == "payment_intent.canceled" and obj.get("cancellation_reason") == "automatic":
         return _hold_ended(obj.get("id") or "")
     if event.type in ("refund.failed", "refund.updated"):
-        said_failed = event.type == "refund.failed" or obj.get("status") == "failed"
+        said_failed = event.type == "refund.failed" or obj.get("status") in REFUND_NOT_PAID
         return _refund_changed(obj.get("id") or "", said_failed=said_failed)
     if event.type == "charge.dispute.created":
         return _dispute_opened(obj)
@@ -113,13 +114,13 @@ def _hold_ended(payment_intent_id: str) -> tuple[str, int | None, str]:
 
 
 def _refund_changed(refund_id: str, *, said_failed: bool) -> tuple[str, int | None, str]:
-    """M8: a card refund Stripe confirms failed goes back to finance's queue."""
+    """M8: a card refund Stripe confirms failed (or cancelled) goes back to finance's queue."""
     operation = CardOperation.objects.filter(kind=CardOperation.Kind.REFUND, stripe_object_id=refund_id).first()
     if operation is None or not refund_id:
         return "no refund of ours: nothing to do", None, ""
     order_id = operation.order_payment.order_id
     status = gateway.refund_retrieve(refund_id).status
-    if status == "failed":
+    if status in REFUND_NOT_PAID:
         refund_card_failed(operation=operation, actor=Actor.system())
         return "refund failed at Stripe: back with finance", order_id, f"Stripe could not pay refund {refund_id}"
     if said_failed:

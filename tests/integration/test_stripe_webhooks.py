@@ -3,13 +3,19 @@ they change money. localstripe cannot expire a hold by itself: the tests cancel 
 PaymentIntent there first, as Stripe would, then deliver the signed event.
 """
 
+import datetime as dt
+
 import pytest
+import stripe
+import time_machine
 from django.test import Client
 from kombu.exceptions import OperationalError
 
+from notifications.models import Message
 from orders.models import OrderLine
 from payments import gateway
 from payments.models import Authorisation, CardOperation, LedgerEntry, Refund, StripeEvent
+from payments.services.card_operations import card_operations_retry_due
 from payments.services.webhooks import stripe_events_process_due
 from payments.tasks import stripe_event_process
 from tests.integration.conftest import despatch_body, order_body
@@ -142,3 +148,62 @@ def test_m10_an_event_stored_while_the_broker_was_down_is_processed_by_stripes_r
     settings.MINT_SWEEP_GRACE_SECONDS = 0
     assert stripe_events_process_due() == 1
     assert StripeEvent.objects.get(event_id="evt_outage_2").outcome == "no live hold: nothing to do"
+
+
+def _stripe_fails_refunds(monkeypatch):
+    """Stripe failed the refund after first accepting it (localstripe always pays refunds, so its
+    later answers are read as Stripe would give them)."""
+
+    def failed(read):
+        def run(*args, **kwargs):
+            stripe_refund = read(*args, **kwargs)
+            if stripe_refund is not None:
+                stripe_refund["status"] = "failed"
+            return stripe_refund
+
+        return run
+
+    monkeypatch.setattr(gateway, "refund_retrieve", failed(gateway.refund_retrieve))
+    monkeypatch.setattr(gateway, "refund_find", failed(gateway.refund_find))
+
+
+def test_m10_m8_a_refund_stripe_failed_before_its_answer_was_recorded_goes_back_to_finance(
+    card_order, staff, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    warehouse = staff("warehouse")
+    line_id = OrderLine.objects.get(order_id=card_order).pk
+    warehouse.post(f"/api/v1/staff/orders/{card_order}/allocate/")
+    assert warehouse.post(f"/api/v1/staff/orders/{card_order}/despatch/", despatch_body(line_id)).status_code == 200
+    made = {}
+
+    def answer_lost(**kwargs):  # Stripe made the refund; its answer never reached us
+        made["refund"] = gateway_refund_create(**kwargs)
+        raise stripe.APIConnectionError("timed out")
+
+    gateway_refund_create = gateway.refund_create
+    monkeypatch.setattr(gateway, "refund_create", answer_lost)
+    granted = staff("finance").post(
+        "/api/v1/staff/refunds/", {"order_id": card_order, "amount_pence": 500, "request_id": "goodwill-2"}
+    )
+    assert granted.status_code == 201, granted.json()
+    monkeypatch.setattr(gateway, "refund_create", gateway_refund_create)
+    _stripe_fails_refunds(monkeypatch)
+    failed = {
+        "id": "evt_refund_failed_early",
+        "type": "refund.failed",
+        "data": {"object": {"id": made["refund"].id, "object": "refund", "status": "failed"}},
+    }
+
+    _deliver(failed, django_capture_on_commit_callbacks)
+    settings.MINT_SWEEP_GRACE_SECONDS = 0
+    with time_machine.travel(dt.timedelta(minutes=15)):
+        card_operations_retry_due()
+        stripe_events_process_due()
+
+    refund = Refund.objects.get(request_id="goodwill-2")
+    assert refund.status == Refund.Status.FAILED
+    due = staff("finance").get("/api/v1/staff/refunds/due/").json()["results"]
+    assert [row["id"] for row in due] == [refund.pk]
+    kinds = [e.kind for e in LedgerEntry.objects.filter(order_id=card_order)]
+    assert kinds.count("refund") == kinds.count("refund_failed")  # no money shown going back that did not
+    assert not Message.objects.filter(kind="refund_made").exists()
