@@ -19,6 +19,8 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
+# Development mode explicitly: with DEBUG off the settings refuse the development secrets.
+run: export DEBUG = 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data
