@@ -24,3 +24,7 @@ def allocate_pence(total: int, weights: list[int]) -> list[int]:
     for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:short]:
         shares[index] += 1
     return shares
+
+
+# The largest amount a pence column holds (PostgreSQL `integer`); anything above is refused as input.
+PENCE_MAX = 2**31 - 1

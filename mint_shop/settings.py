@@ -193,9 +193,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "mint_shop.api.schema.MintAutoSchema",
     "EXCEPTION_HANDLER": "mint_shop.api.exceptions.rule_exception_handler",
+    # JSON nested deeper than MINT_JSON_MAX_DEPTH is a 400, not a RecursionError (issue 14).
+    "DEFAULT_PARSER_CLASSES": [
+        "mint_shop.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+MINT_JSON_MAX_DEPTH = env.int("MINT_JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mint back office API",
     "DESCRIPTION": "Orders, payments, refunds, promotions and personal data for the mint.",

@@ -25,11 +25,17 @@ DETAIL_FIELDS = frozenset(
 ADDRESS_FIELDS = frozenset({"label", "recipient_name", "line1", "line2", "town", "postcode", "country"})
 
 
+# Nobody living was born earlier: an earlier date is a slip of the keyboard, not a customer.
+EARLIEST_DATE_OF_BIRTH = dt.date(1900, 1, 1)
+
+
 def _assert_eligible(*, date_of_birth: dt.date, capacity_declared: bool, checks_agreed: bool) -> None:
     """C1: 18 or over today (London), legal capacity declared, checks agreed (T&C 2(1)–(3))."""
     today = clock.today()
     if date_of_birth > today:
         raise RuleViolation(errors.DATE_OF_BIRTH_IN_FUTURE, "The date of birth is in the future.")
+    if date_of_birth < EARLIEST_DATE_OF_BIRTH:
+        raise RuleViolation(errors.DATE_OF_BIRTH_TOO_EARLY, "A date of birth before 1900 is a typing error.")
     minimum = settings.MINT_MINIMUM_AGE_YEARS
     if clock.age_on(date_of_birth, today) < minimum:
         raise RuleViolation(errors.UNDER_AGE, f"A customer account needs the holder to be {minimum} or over.")

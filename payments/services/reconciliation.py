@@ -12,6 +12,7 @@ from django.db import transaction
 
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
+from mint_shop.money import PENCE_MAX
 from payments import errors, gateway
 from payments.models import StatementLine
 from payments.selectors import ledger_entry_for_statement_line
@@ -51,8 +52,10 @@ def statement_import_bank_csv(*, csv_text: str, actor: Actor) -> int:
         except (ValueError, InvalidOperation, AttributeError):
             raise RuleViolation(errors.STATEMENT_INVALID, f"Row {number}: the date or amount cannot be read.") from None
         pence = pounds * 100
-        if pence != pence.to_integral_value() or pence == 0:
-            raise RuleViolation(errors.STATEMENT_INVALID, f"Row {number}: the amount must be whole pence, not zero.")
+        if not pence.is_finite() or pence != pence.to_integral_value() or pence == 0 or abs(pence) > PENCE_MAX:
+            raise RuleViolation(
+                errors.STATEMENT_INVALID, f"Row {number}: the amount must be whole pence, not zero, within range."
+            )
         key = f"{occurred_on}|{int(pence)}|{row['reference'].strip()}"
         seen[key] = seen.get(key, 0) + 1
         lines.append(

@@ -135,3 +135,48 @@ def test_c1_a_weak_password_is_refused_before_anything_is_written():
     response = api().post("/api/v1/register/", registration(password="12345678"), format="json")
     assert response.status_code == 400 and "password" in response.json()["detail"]
     assert not Customer.objects.exists()
+
+
+def test_an_email_longer_than_its_column_at_registration_is_a_400_and_nothing_written():
+    response = api().post("/api/v1/register/", registration(email="a" * 288 + "@example.com"), format="json")
+    assert response.status_code == 400
+    assert (response.json()["code"], list(response.json()["detail"])) == ("invalid_input", ["email"])
+    assert not Customer.objects.exists() and not User.objects.exists()
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize(
+    "date_of_birth, code",
+    [("1899-12-31", "date_of_birth_too_early"), ("2026-11-24", "date_of_birth_in_future")],
+)
+def test_c1_a_date_of_birth_before_1900_or_in_the_future_is_refused(date_of_birth, code):
+    response = api().post("/api/v1/register/", registration(date_of_birth=date_of_birth), format="json")
+    assert response.status_code == 400 and response.json()["code"] == code
+    assert not Customer.objects.exists()
+
+
+def test_a_json_body_nested_beyond_the_bound_is_a_400_in_the_error_shape_and_nothing_written():
+    for depth in (33, 100_000):  # past the setting; past Python's recursion limit
+        body = "[" * depth + "]" * depth
+        response = api().post("/api/v1/register/", body, content_type="application/json")
+        assert response.status_code == 400
+        assert (response.json()["code"], response.json()["rule"]) == ("malformed_request", "input")
+    assert not Customer.objects.exists()
+
+
+def test_a_body_over_the_size_limit_is_answered_in_the_error_shape(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api().post("/api/v1/register/", registration(address_line2="x" * 2000), format="json")
+    assert response.status_code == 413
+    assert (response.json()["code"], response.json()["rule"]) == ("request_too_large", "input")
+    assert not Customer.objects.exists()
+
+
+def test_c8_patching_a_read_only_field_of_me_is_refused_and_writes_nothing():
+    me = CustomerFactory()
+    body = {"town": "Bath", "date_of_birth": "2000-01-01", "id": 9}
+    response = api(me.user).patch("/api/v1/me/", body, format="json")
+    assert response.status_code == 400
+    assert sorted(response.json()["detail"]) == ["date_of_birth", "id"]
+    me.refresh_from_db()
+    assert (me.town, me.date_of_birth) == ("", dt.date(1980, 5, 17))
