@@ -108,6 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where the API's throttles count (issue 14): shared by every web process only when CACHE_URL names a
+# shared cache (redis://…); the default, memory, counts per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Signing in (README "Signing in") -----------------------------------------------------
 # Axes first, so a locked-out login is refused before any password is checked; the model
@@ -199,6 +202,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Issue 14: writes that are costly or reveal something, per user (or address when anonymous).
+    "DEFAULT_THROTTLE_RATES": {
+        "register": env.str("MINT_THROTTLE_REGISTER", default="10/hour"),
+        "order_placement": env.str("MINT_THROTTLE_ORDER_PLACEMENT", default="30/hour"),
+        "data_requests": env.str("MINT_THROTTLE_DATA_REQUESTS", default="10/day"),
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -20,6 +20,7 @@ from customers.selectors import customer_get, customer_get_for_user
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import IsCustomer
 from mint_shop.api.query import query_id
+from mint_shop.api.throttles import WriteRateThrottle
 from mint_shop.errors import NOT_FOUND, RuleViolation
 
 
@@ -94,6 +95,8 @@ class MyDataRequestListView(APIView):
     """D6: the customer asks for access, rectification, erasure, restriction, objection or portability."""
 
     permission_classes = [IsCustomer]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "data_requests"
 
     @extend_schema(responses=DataRequestSerializer(many=True))
     def get(self, request):

@@ -24,6 +24,7 @@ from customers.api.serializers import (
 from customers.models import Representative
 from mint_shop.actors import Actor, ActorKind, Channel
 from mint_shop.api.permissions import IsCustomer
+from mint_shop.api.throttles import WriteRateThrottle
 
 
 class RegisterView(APIView):
@@ -31,6 +32,8 @@ class RegisterView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "register"
 
     @extend_schema(request=RegistrationSerializer, responses={201: CustomerSerializer})
     def post(self, request):
