@@ -1,11 +1,12 @@
 """Compliance's screens for data rights (D6–D12): the request queue in due-date order, holds, registers."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
-from consents import data_requests, retention
+from consents import data_requests, register, retention
 from consents.models import DataRequest, LegalHold, OfferSent, RetentionPeriod, SpecialCategoryRecord, TpsImport
 from customers.admin_base import ServiceAdmin
 from mint_shop.actors import Actor
@@ -32,6 +33,7 @@ class DataRequestAdmin(ServiceAdmin, ReadOnlyAdmin):
                     "extended_due_on", "completed_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
     readonly_fields = ["customer", "kind", "status", "received_at", "received_via", "details", "corrections",
                        "identity_check", "identity_checked_at", "due_on", "extended_due_on", "extension_reason",
                        "completed_at", "outcome"]
@@ -62,6 +64,30 @@ class DataRequestAdmin(ServiceAdmin, ReadOnlyAdmin):
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("consents.change_datarequest") and obj is None
 
+    def has_add_permission(self, request):
+        """Customer service and compliance key requests received by phone, email or letter."""
+        return request.user.has_perm("consents.add_datarequest")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "kind", "received_via", "received_at", "details", "identity_check"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form.base_fields["received_via"].help_text = "phone, email or letter"
+        return form
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = data_requests.data_request_make(
+            customer_id=obj.customer_id, kind=obj.kind, details=obj.details, received_at=obj.received_at,
+            received_via=obj.received_via, identity_check=obj.identity_check, actor=Actor.staff(request.user),
+        ).pk
+
 
 @admin.register(LegalHold)
 class LegalHoldAdmin(ServiceAdmin):
@@ -85,12 +111,47 @@ class LegalHoldAdmin(ServiceAdmin):
             hold_id=hold.pk, actor=actor))
 
 
+class SpecialCategoryForm(forms.ModelForm):
+    explicit_consent = forms.BooleanField(
+        required=False, label="The customer gave explicit consent, in the words below (D10)")
+
+    class Meta:
+        model = SpecialCategoryRecord
+        fields = ["customer", "category", "details", "consent_wording"]
+
+
 @admin.register(SpecialCategoryRecord)
-class SpecialCategoryRecordAdmin(ReadOnlyAdmin):
-    """D10: seen only by staff holding consents.view_specialcategoryrecord."""
+class SpecialCategoryRecordAdmin(ServiceAdmin, ReadOnlyAdmin):
+    """D10: seen only by staff holding consents.view_specialcategoryrecord; recorded only with explicit consent."""
 
     list_display = ["customer", "category", "consented_at", "recorded_by"]
     readonly_fields = ["customer", "category", "details", "consent_wording", "consented_at", "recorded_by"]
+    add_form = SpecialCategoryForm
+    raw_id_fields = ["customer"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("consents.add_specialcategoryrecord")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "category", "details", "consent_wording", "explicit_consent"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = register.special_category_record(
+            customer_id=obj.customer_id, category=obj.category, details=obj.details,
+            consent_wording=obj.consent_wording, explicit_consent=form.cleaned_data["explicit_consent"],
+            actor=Actor.staff(request.user),
+        ).pk
 
 
 @admin.register(OfferSent)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import service_missing
+from tests.conftest import service_missing, totp_code
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e-screenshots"
@@ -54,6 +55,8 @@ def staff_login(live_server, staff_user):
         page.goto(f"{live_server.url}/admin/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", STAFF_PASSWORD)
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():  # finance and compliance
+            page.fill("#id_otp_token", totp_code(user))
         page.click("input[type=submit]")
         page.wait_for_url(f"{live_server.url}/admin/")
         return user
