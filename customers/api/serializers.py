@@ -102,6 +102,12 @@ class RegistrationSerializer(CustomerDetailsSerializer):
         return password
 
 
+class RegistrationAcceptedSerializer(serializers.Serializer):
+    """The one answer to an online registration, whether the account is new or the person has one (C2)."""
+
+    detail = serializers.CharField()
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

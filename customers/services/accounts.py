@@ -1,6 +1,7 @@
 """The account: registration (C1, C2), contact details (C8), restriction (C3), death (C7)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -124,6 +125,30 @@ def customer_register(
         stamp(customer, Actor(kind=actor.kind, channel=actor.channel, user=actor.user or user))
         customer.save()
     return customer
+
+
+@dataclass(frozen=True)
+class OnlineRegistration:
+    """An online registration's outcome (C2). Which of the two it was is never told to the caller."""
+
+    customer: Customer | None  # the new account
+    existing_email: str = ""  # or the address of the account this person already has
+
+
+def customer_register_online(*, actor: Actor, password: str, **fields) -> OnlineRegistration:
+    """C1, C2 online: a second account is never opened, and the anonymous caller cannot tell that one
+    exists (the view answers both alike); the existing account's holder is emailed instead."""
+    try:
+        return OnlineRegistration(customer=customer_register(actor=actor, password=password, **fields))
+    except RuleViolation as refusal:
+        if refusal.rule != errors.DUPLICATE_ACCOUNT:
+            raise
+    email = normalise_email(fields["email"])
+    if User.objects.filter(username=email).exists():
+        return OnlineRegistration(customer=None, existing_email=email)
+    person = {name: fields.get(name, "") for name in ("first_name", "last_name", "date_of_birth", "postcode")}
+    existing = customer_list_likely_duplicates(email=email, **person).first()
+    return OnlineRegistration(customer=None, existing_email=existing.email)
 
 
 def customer_update_details(*, customer_id: int, actor: Actor, changes: dict) -> Customer:

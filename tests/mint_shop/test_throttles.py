@@ -25,7 +25,7 @@ def test_registration_beyond_its_rate_is_a_429_in_the_error_shape_and_writes_not
     client = APIClient()
     for number in (1, 2):
         body = registration(email=f"person{number}@example.com", last_name=f"Person{number}")
-        assert client.post("/api/v1/register/", body, format="json").status_code == 201
+        assert client.post("/api/v1/register/", body, format="json").status_code == 202
     response = client.post("/api/v1/register/", registration(email="third@example.com"), format="json")
     assert response.status_code == 429 and "Retry-After" in response
     assert (response.json()["code"], response.json()["rule"]) == ("throttled", "access")
