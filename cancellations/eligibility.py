@@ -66,8 +66,9 @@ def line_right(line: OrderLine, *, notice_on: dt.date, cancelled_ids: set[int], 
     if line.accepted_at is None and line.shipment_id is None:
         return LineRight(line, WITHDRAW, None)
     delivered = delivered_on(line)
-    if line.delay_notified_at and delivered is None:
-        # R8: this line's promise was missed and the customer told (O6); it may go, whatever the product.
+    if delivered is None and (line.delay_notified_at or (line.promised_by and line.promised_by < notice_on)):
+        # R8: this line's promise was missed (or the customer told it would be, O6); it may go, whatever
+        # the product. The right comes from the delay, not from the daily notice having gone yet.
         return LineRight(line, Cancellation.Right.DELAY, None)
     reason = exception_reason(line)
     if reason and line.pk not in faulty_ids:

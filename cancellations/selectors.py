@@ -132,10 +132,10 @@ def cancellable_lines_for_customer(*, customer) -> list[CancellableLine]:
     cancelled = set(
         CancellationLine.objects.filter(order_line__order__customer=customer).values_list("order_line_id", flat=True)
     )
-    faulty = set(
-        FaultClaim.objects.filter(order_line__order__customer=customer, outcome=FaultClaim.Outcome.FAULTY).values_list(
-            "order_line_id", flat=True
-        )
+    faulty = set(  # as `faulty_line_ids`: a fault found and refunded, not one put right otherwise
+        FaultClaim.objects.filter(
+            order_line__order__customer=customer, outcome=FaultClaim.Outcome.FAULTY, remedy=FaultClaim.Remedy.REFUND
+        ).values_list("order_line_id", flat=True)
     )
     found = []
     for order in orders:

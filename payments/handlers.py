@@ -18,9 +18,13 @@ from payments import errors
 from payments.models import LedgerEntry, OrderPayment
 from payments.selectors import order_money
 from payments.services import card
-from payments.services.instalments import instalment_plan_apply, instalment_plan_assert_approved
+from payments.services.instalments import (
+    instalment_plan_apply,
+    instalment_plan_assert_approved,
+    instalment_plan_follow_order,
+)
 from payments.services.ledger import ledger_record
-from payments.services.money_back import money_back_grant
+from payments.services.money_back import money_back_grant, order_money_settle_after_withdrawal
 from promotions.selectors import redemptions_for_order
 
 
@@ -80,8 +84,12 @@ def on_lines_despatched(*, order, lines, shipment=None, **_) -> None:
 
 
 def on_lines_withdrawn(*, order, lines, **_) -> None:
+    """O4, O3: a hold for the lines is released, an instalment schedule follows what is still owed,
+    and money already received settles against what is now due."""
     if _is_card(order):
         card.card_lines_withdrawn(order=order, lines=list(lines), actor=_actor())
+    instalment_plan_follow_order(order=order)
+    order_money_settle_after_withdrawal(order=order, actor=_actor())
 
 
 def on_amount_due(*, order, **_) -> int | None:

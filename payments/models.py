@@ -314,6 +314,7 @@ class InstalmentPlan(models.Model):
         ACTIVE = "active", "Approved, paying"
         IN_ARREARS = "in_arrears", "Approved, in arrears"
         COMPLETED = "completed", "Paid in full"
+        ENDED = "ended", "Ended: the order has no line left"
 
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="instalment_plan")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.APPLIED)

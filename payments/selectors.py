@@ -119,7 +119,10 @@ def instalment_plans_for_staff(*, status: str | None = None):
 
 
 def instalment_arrears_pence(*, plan: InstalmentPlan) -> int:
-    """Unpaid instalments past their due (London) day; reads prefetched instalments when there are."""
+    """Unpaid instalments past their due (London) day of a live plan (an ended one owes nothing);
+    reads prefetched instalments when there are."""
+    if plan.status not in (InstalmentPlan.Status.ACTIVE, InstalmentPlan.Status.IN_ARREARS):
+        return 0
     today = clock.today()
     return sum(i.amount_pence for i in plan.instalments.all() if i.paid_at is None and i.due_on < today)
 

@@ -92,7 +92,8 @@ class NoticeInSerializer(CancelInSerializer):
 
 class CancelOutSerializer(serializers.Serializer):
     withdrawn_line_ids = serializers.ListField(child=serializers.IntegerField())
-    cancellation = CancellationSerializer(allow_null=True)
+    cancellation = CancellationSerializer(allow_null=True)  # the one that ended the last lines
+    cancellations = CancellationSerializer(many=True)  # one per right (R1, R8) when lines went under both
 
 
 class ReturnInSerializer(serializers.Serializer):

@@ -14,10 +14,14 @@ from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
 
 
 def _outcome(outcome) -> Response:
-    cancellation = outcome.cancellation
-    if cancellation is not None:
-        cancellation = selectors.cancellation_get_for_staff(cancellation_id=cancellation.pk)
-    body = s.CancelOutSerializer({"withdrawn_line_ids": outcome.withdrawn_line_ids, "cancellation": cancellation})
+    cancellations = [selectors.cancellation_get_for_staff(cancellation_id=c.pk) for c in outcome.cancellations]
+    body = s.CancelOutSerializer(
+        {
+            "withdrawn_line_ids": outcome.withdrawn_line_ids,
+            "cancellation": cancellations[-1] if cancellations else None,
+            "cancellations": cancellations,
+        }
+    )
     return Response(body.data, status=status.HTTP_201_CREATED)
 
 

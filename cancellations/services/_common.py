@@ -38,11 +38,12 @@ def cancelled_line_ids(order: Order) -> set[int]:
 
 
 def faulty_line_ids(order: Order) -> set[int]:
-    """R7: lines the examination found faulty; a fault only reported lifts no exception (P6)."""
+    """R7: lines the examination found faulty; a fault only reported lifts no exception (P6), nor one
+    already put right by a replacement or repair the customer chose (the refund would be a second remedy)."""
     return set(
-        FaultClaim.objects.filter(order_line__order=order, outcome=FaultClaim.Outcome.FAULTY).values_list(
-            "order_line_id", flat=True
-        )
+        FaultClaim.objects.filter(
+            order_line__order=order, outcome=FaultClaim.Outcome.FAULTY, remedy=FaultClaim.Remedy.REFUND
+        ).values_list("order_line_id", flat=True)
     )
 
 

@@ -23,7 +23,12 @@ class CancellationOutcome:
     """Lines withdrawn from the offer (no contract, nothing to refund) and the cancellation of the rest."""
 
     withdrawn_line_ids: list[int]
-    cancellation: Cancellation | None
+    cancellations: list[Cancellation]
+
+    @property
+    def cancellation(self) -> Cancellation | None:
+        """The cancellation that ended the last lines (a late line's, when there is one)."""
+        return self.cancellations[-1] if self.cancellations else None
 
 
 def _rights(order: Order, line_ids: list[int], notice: Notice, *, lock: bool) -> list[LineRight]:
@@ -55,7 +60,9 @@ def cancellation_request(
     letter with its postmark or an email with its time of sending, and the date it arrived (R2).
 
     Lines under no contract are withdrawn from the offer by orders (O3, holds released); the rest
-    are cancelled under R1 or R8 in one transaction. Everything is checked before anything is written.
+    are cancelled under R1 or R8 in one transaction, one cancellation per right: the late lines (R8)
+    are recorded last, so when they end the order all its delivery comes back with them, whatever
+    else was cancelled alongside. Everything is checked before anything is written.
     """
     if not line_ids:
         raise RuleViolation(errors.NO_LINES, "Name the lines to cancel.")
@@ -72,18 +79,18 @@ def cancellation_request(
     contract = [lr.line.pk for lr in rights if lr.right != WITHDRAW]
     if withdraw:
         order_lines_cancel(order_id=order.pk, line_ids=withdraw, actor=actor)
-    cancellation = None
+    cancellations = []
     if contract:
         with transaction.atomic(durable=True):
             order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
             rights = _rights(order, contract, notice, lock=True)
-            right = (
-                Cancellation.Right.DELAY
-                if all(lr.right == Cancellation.Right.DELAY for lr in rights)
-                else Cancellation.Right.COOLING_OFF
-            )
-            cancellation = cancellation_record(order=order, rights=rights, right=right, notice=notice, actor=actor)
-    return CancellationOutcome(withdrawn_line_ids=withdraw, cancellation=cancellation)
+            for right in (Cancellation.Right.COOLING_OFF, Cancellation.Right.DELAY):
+                under = [lr for lr in rights if lr.right == right]
+                if under:
+                    cancellations.append(
+                        cancellation_record(order=order, rights=under, right=right, notice=notice, actor=actor)
+                    )
+    return CancellationOutcome(withdrawn_line_ids=withdraw, cancellations=cancellations)
 
 
 def source_of_funds_orders_cancel(*, actor: Actor) -> list[int]:

@@ -44,6 +44,8 @@ def fault_claim_open(
     if remedy_wanted not in FaultClaim.Remedy.values:
         raise RuleViolation(errors.FAULT_DECISION_INVALID, f"A remedy is one of {', '.join(FaultClaim.Remedy.values)}.")
     with transaction.atomic(durable=True):
+        OrderLine.objects.select_for_update(of=("self",)).get(pk=line.pk)  # one claim at a time per line
+        _check_no_claim_standing(line)
         return FaultClaim.objects.create(
             order_line=line,
             reported_on=reported_on,
@@ -105,6 +107,19 @@ def fault_claim_decide(*, claim_id: int, faulty: bool, findings: str, actor: Act
             dedupe_key=f"fault-claim:{claim.pk}:outcome",
         )
     return claim
+
+
+def _check_no_claim_standing(line: OrderLine) -> None:
+    """A fault is put right once: a second report while one waits for examination, or after one
+    was found faulty, is refused (a fault in a replacement is reported on the replacement's line)."""
+    standing = FaultClaim.objects.filter(
+        order_line=line, outcome__in=[FaultClaim.Outcome.PENDING, FaultClaim.Outcome.FAULTY]
+    ).first()
+    if standing is not None:
+        raise RuleViolation(
+            errors.FAULT_CLAIM_OPEN,
+            f"Line {line.pk} already has report {standing.pk} ({standing.get_outcome_display().lower()}).",
+        )
 
 
 def _check_decision(*, faulty: bool, findings: str, remedy: str) -> None:

@@ -214,6 +214,23 @@ def shipment_report_non_receipt(*, shipment_id: int, details: str, actor: Actor)
     return report
 
 
+def _sent_in_error_recorded(shipment, description, remedy, return_cost_pence, collection_date) -> SentInError | None:
+    """A shipment's mistake is recorded once (O12): the same record again is a retried request,
+    answered with the first, so the customer is told and the postage reimbursed once; a
+    different one is refused (the record already asked the customer for the items back)."""
+    recorded = shipment.sent_in_error.first()
+    if recorded is None:
+        return None
+    if (recorded.description, recorded.remedy, recorded.return_cost_pence, recorded.collection_date) != (
+        description, remedy, return_cost_pence, collection_date
+    ):
+        raise RuleViolation(
+            errors.SENT_IN_ERROR_RECORDED,
+            f"Items sent in error with shipment {shipment.pk} are already recorded (record {recorded.pk}).",
+        )
+    return recorded
+
+
 def shipment_record_sent_in_error(
     *,
     shipment_id: int,
@@ -234,6 +251,9 @@ def shipment_record_sent_in_error(
         )
     with transaction.atomic(durable=True):
         shipment = Shipment.objects.select_for_update().select_related("order__customer").get(pk=shipment_id)
+        recorded = _sent_in_error_recorded(shipment, description, remedy, return_cost_pence, collection_date)
+        if recorded:
+            return recorded
         record = SentInError.objects.create(
             shipment=shipment,
             description=description,

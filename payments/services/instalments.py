@@ -24,7 +24,7 @@ from orders.services import PaymentRequest, tell_customer
 from payments import errors
 from payments.locks import order_lock
 from payments.models import Instalment, InstalmentPlan, LedgerEntry
-from payments.selectors import instalments_due_for_reminder
+from payments.selectors import instalments_due_for_reminder, order_money
 from payments.services.acceptance import lines_accept
 from payments.services.ledger import ledger_record
 
@@ -56,6 +56,38 @@ def instalment_plan_assert_approved(*, order: Order) -> None:
             f"Order {order.pk} is paid by instalments and its plan is {status}: nothing is despatched "
             "until finance approves it.",
         )
+
+
+def instalment_plan_follow_order(*, order: Order) -> None:
+    """LINES_WITHDRAWN (O3, M9): withdrawn lines are not owed, so a plan nothing was paid into
+    follows what the order costs now. A pending plan shows finance the real total; an approved
+    one spreads it again over the same dates (odd pennies first). One whose order has nothing
+    left ends, paid into or not, so nobody is reminded or put in arrears for goods no longer
+    ordered (what was paid comes back through the cancellation or P3's refund).
+
+    A plan paid into keeps its schedule while lines remain: the first instalment made its lines
+    contracts (O3), and a contract leaves only by a cancellation or P3's stop, each refunding
+    the price of what it takes off.
+    The caller (orders' withdrawal) has locked the order first (payments.locks).
+    """
+    plan = InstalmentPlan.objects.select_for_update().filter(order=order).first()
+    if plan is None or plan.status not in (InstalmentPlan.Status.APPLIED, *_LIVE):
+        return
+    instalments = list(plan.instalments.select_for_update().order_by("number"))
+    total = order_money(order_id=order.pk)["total_pence"]
+    if total and any(instalment.paid_at for instalment in instalments):
+        return
+    plan.total_pence = total
+    if plan.status != InstalmentPlan.Status.APPLIED:
+        if total == 0:
+            plan.status = InstalmentPlan.Status.ENDED
+            plan.save(update_fields=["total_pence", "status"])
+            return
+        amounts = allocate_pence(plan.total_pence, [1] * len(instalments))
+        for instalment, amount in zip(instalments, amounts, strict=True):
+            instalment.amount_pence = amount
+            instalment.save(update_fields=["amount_pence"])
+    plan.save(update_fields=["total_pence", "status"])
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -6,14 +6,15 @@ import datetime as dt
 import pytest
 import time_machine
 
-from cancellations.models import Cancellation
+from cancellations.models import Cancellation, CancellationLine
 from cancellations.tasks import source_of_funds_orders_cancel
 from customers.models import SourceOfFundsRequest
 from mint_shop.clock import LONDON
 from notifications.models import Message
 from orders.models import Order, OrderLine
 from orders.tasks import orders_notify_delays
-from tests.factories import ProductFactory
+from tests.catalogue.factories import DeliveryOptionFactory
+from tests.factories import CustomerFactory, ProductFactory
 from tests.integration.conftest import despatch_body, order_body
 
 pytestmark = pytest.mark.django_db
@@ -395,9 +396,7 @@ def test_r2_a_letter_postmarked_after_the_last_day_is_refused(rights, customer, 
 
 
 @pytest.mark.integration
-def test_r7_a_repair_the_customer_asked_for_on_a_card_order_goes_out_free_like_any_line(
-    rights, staff, card, coin
-):
+def test_r7_a_repair_the_customer_asked_for_on_a_card_order_goes_out_free_like_any_line(rights, staff, card, coin):
     as_customer = rights.customer
     with rights.on(DAY_0):
         placed = as_customer.post(
@@ -415,3 +414,202 @@ def test_r7_a_repair_the_customer_asked_for_on_a_card_order_goes_out_free_like_a
     assert (money["total_pence"], money["outstanding_pence"]) == (2500 + 395, 0)
     coin.refresh_from_db()
     assert coin.stock == 10 - 1  # a repair sends the same coin back
+
+
+# ---- found by the review of issue 10 ----------------------------------------------------
+
+
+def test_r8_a_line_past_its_promise_is_cancelled_for_delay_before_the_daily_notice_has_gone(rights, customer):
+    """The right comes from the missed promise (T&C 5.3), not from our daily task having run yet."""
+    bullion = ProductFactory(stock=5, price_pence=30000, bullion_priced=True)
+    with rights.on(DAY_0):
+        order = rights.paid_order((bullion, 1))
+    line = order.lines.get()
+    with rights.on(_day(21)):  # the promised day itself: not yet late, and bullion is not cancellable
+        too_early = rights.cancel(order, line)
+    assert (too_early.status_code, too_early.json()["rule"]) == (409, "R6")
+    with rights.on(_day(22)):
+        cancelled = rights.cancel(order, line)
+    assert cancelled.status_code == 201, cancelled.json()
+    assert (cancelled.json()["cancellation"]["right"], cancelled.json()["cancellation"]["refund_pence"]) == (
+        "delay",
+        30000 + 395,
+    )
+
+
+def test_r8_a_late_line_cancelled_with_an_on_time_line_still_gets_all_delivery_back(rights, customer, coin):
+    DeliveryOptionFactory(code="uk-special", name="Special delivery", premium=True, charge_pence=995)
+    presale = ProductFactory(stock=5, price_pence=6000, launch_date=_day(40), presale_opens_on=DAY_0)
+    with rights.on(DAY_0):
+        body = order_body((coin, 1), (presale, 1), payment={"method": "bank_transfer"})
+        body["delivery"]["option"] = "uk-special"
+        order = Order.objects.get(pk=rights.customer.post("/api/v1/orders/", body).json()["id"])
+        rights.staff("finance").post(
+            "/api/v1/staff/bank-receipts/",
+            {
+                "reference": f"MINT-{order.pk}",
+                "amount_pence": 2500 + 6000 + 995,
+                "received_on": DAY_0.isoformat(),
+                "method": "bank_transfer",
+            },
+        )
+    in_stock, pre_sale = order.lines.order_by("pk")
+    with rights.on(_day(22)):
+        assert orders_notify_delays.delay().get() == 1
+        cancelled = rights.cancel(order, in_stock, pre_sale)
+    assert cancelled.status_code == 201, cancelled.json()
+    assert [c["right"] for c in cancelled.json()["cancellations"]] == ["cooling_off", "delay"]
+    # R8: the late line's refund includes all delivery, the supplement too, however the lines are grouped.
+    assert sum(c.refund_pence for c in Cancellation.objects.all()) == 2500 + 6000 + 995
+    by_line = {
+        cl.order_line_id: cl.cancellation.right for cl in CancellationLine.objects.select_related("cancellation")
+    }
+    assert by_line == {in_stock.pk: "delay", pre_sale.pk: "cooling_off"}
+
+
+def test_r6_a_bullion_line_replaced_for_its_fault_is_not_also_cancelled_and_refunded(rights, customer):
+    bullion = ProductFactory(stock=5, price_pence=30000, bullion_priced=True)
+    order, line = _delivered(rights, bullion)
+    with rights.on(_day(2)):
+        claim_id = rights.report_fault(line, remedy_wanted="replacement")
+        assert rights.decide(claim_id, faulty=True, remedy="replacement").status_code == 200
+    with rights.on(_day(3)):
+        refused = rights.cancel(order, line)
+    assert (refused.status_code, refused.json()["rule"]) == (409, "R6")
+    assert not Cancellation.objects.exists()
+
+
+@pytest.mark.parametrize(("sent_utc", "in_time"), [("22:30", True), ("23:30", False)])
+def test_r2_an_email_is_judged_by_its_london_date_of_sending_in_summer_time(rights, customer, coin, sent_utc, in_time):
+    summer = dt.date(2026, 7, 1)
+    with time_machine.travel(_at(summer), tick=False):
+        order = rights.paid_order((coin, 1))
+        line = order.lines.get()
+        rights.deliver(rights.despatch(order, line))
+    last_day = summer + dt.timedelta(days=14)
+    with time_machine.travel(_at(last_day + dt.timedelta(days=2)), tick=False):
+        recorded = rights.staff("customer_service").post(
+            "/api/v1/staff/cancellation-notices/",
+            {
+                "order_id": order.pk,
+                "line_ids": [line.pk],
+                "channel": "email",
+                "sent_at": f"{last_day.isoformat()}T{sent_utc}:00Z",
+                "received_on": (last_day + dt.timedelta(days=1)).isoformat(),
+            },
+        )
+    if in_time:
+        assert recorded.status_code == 201, recorded.json()
+        assert recorded.json()["cancellation"]["notice_sent_on"] == last_day.isoformat()
+    else:
+        assert (recorded.status_code, recorded.json()["rule"]) == (409, "R1")
+
+
+def test_c5_an_overdue_request_cancels_bullion_and_engraved_lines_the_day_after_it_was_due(rights, customer):
+    bullion = ProductFactory(stock=5, price_pence=30000, bullion_priced=True)
+    ring = ProductFactory(stock=5, price_pence=9000, personalisable=True)
+    with rights.on(DAY_0):
+        order = rights.paid_order((bullion, 1), (ring, 1), engraving={ring.pk: "A.L."})
+        bullion_line, ring_line = order.lines.order_by("pk")
+        rights.customer.post(f"/api/v1/orders/{order.pk}/part-despatch/")
+        rights.despatch(order, bullion_line)  # on its way, not delivered
+        asked = rights.staff("compliance").post(
+            f"/api/v1/staff/customers/{customer.pk}/source-of-funds/",
+            {"order": order.pk, "due_on": _day(5).isoformat()},
+        )
+        assert asked.status_code == 201, asked.json()
+    with rights.on(_day(5)):
+        source_of_funds_orders_cancel.delay().get()
+    assert not Cancellation.objects.exists()
+    with rights.on(_day(6)):
+        source_of_funds_orders_cancel.delay().get()
+    cancellation = Cancellation.objects.get()
+    assert cancellation.right == "source_of_funds"
+    assert {cl.order_line_id: cl.to_come_back for cl in cancellation.lines.all()} == {
+        bullion_line.pk: True,
+        ring_line.pk: False,
+    }
+    assert SourceOfFundsRequest.objects.get().order_cancelled_at is not None
+
+
+def test_r7_a_fault_reported_twice_for_one_line_is_put_right_once(rights, customer, coin):
+    order, line = _delivered(rights, coin)
+    with rights.on(_day(2)):
+        claims = [
+            rights.customer.post(
+                "/api/v1/me/fault-claims/",
+                {"order_line_id": line.pk, "description": "Scratched face", "remedy_wanted": "replacement"},
+            )
+            for _ in range(2)
+        ]
+        for claim in claims:
+            if claim.status_code == 201:
+                rights.decide(claim.json()["id"], faulty=True, remedy="replacement")
+    assert claims[0].status_code == 201
+    assert (claims[1].status_code, claims[1].json()["rule"]) == (409, "R7")
+    assert OrderLine.objects.filter(remedy_for=line).count() == 1
+
+
+def test_o6_r8_a_replacement_not_despatched_within_its_promise_is_told_and_may_be_cancelled(rights, customer, coin):
+    order, line = _delivered(rights, coin)
+    with rights.on(_day(31)):
+        claim_id = rights.report_fault(line, remedy_wanted="replacement")
+        assert rights.decide(claim_id, faulty=True, remedy="replacement").status_code == 200
+    replacement = OrderLine.objects.get(remedy_for=line)
+    with rights.on(_day(31 + 18)):  # promised 21 days from the remedy agreed, told 2 days ahead
+        assert orders_notify_delays.delay().get() == 0
+    with rights.on(_day(31 + 19)):
+        assert orders_notify_delays.delay().get() == 1
+    with rights.on(_day(31 + 22)):
+        cancelled = rights.cancel(order, replacement)
+    assert cancelled.status_code == 201, cancelled.json()
+    assert cancelled.json()["cancellation"]["right"] == "delay"
+
+
+def test_r3_a_return_recorded_twice_is_recorded_once_and_one_dated_tomorrow_is_refused(rights, customer, coin):
+    with rights.on(DAY_0):
+        order = rights.paid_order((coin, 1))
+    line = order.lines.get()
+    with rights.on(_day(2)):
+        rights.despatch(order, line)
+        cancellation_id = rights.cancel(order, line).json()["cancellation"]["id"]
+    url = f"/api/v1/staff/cancellations/{cancellation_id}/return/"
+    with rights.on(_day(6)):
+        warehouse = rights.staff("warehouse")
+        future = warehouse.post(
+            url, {"line_ids": [line.pk], "received_on": _day(7).isoformat(), "condition": "as_sent"}
+        )
+        assert (future.status_code, future.json()["rule"]) in {(400, "R3"), (409, "R3")}
+        first = warehouse.post(url, {"line_ids": [line.pk], "received_on": _day(6).isoformat(), "condition": "as_sent"})
+        again = warehouse.post(url, {"line_ids": [line.pk], "received_on": _day(6).isoformat(), "condition": "as_sent"})
+    assert first.status_code == 201, first.json()
+    assert again.status_code == 409
+    assert Cancellation.objects.get().refund.amount_pence == 2500 + 395
+
+
+@pytest.mark.parametrize(("at_utc", "allowed"), [(dt.time(22, 59), True), (dt.time(23, 1), False)])
+def test_r1_online_cancellation_ends_at_midnight_london_in_summer_time(rights, customer, coin, at_utc, allowed):
+    summer = dt.date(2026, 7, 1)
+    with time_machine.travel(_at(summer), tick=False):
+        order = rights.paid_order((coin, 1))
+        line = order.lines.get()
+        rights.deliver(rights.despatch(order, line))
+    last_day = summer + dt.timedelta(days=14)
+    with time_machine.travel(dt.datetime.combine(last_day, at_utc, tzinfo=dt.UTC), tick=False):
+        answer = rights.cancel(order, line)
+    if allowed:
+        assert answer.status_code == 201, answer.json()
+    else:
+        assert (answer.status_code, answer.json()["rule"]) == (409, "R1")
+
+
+def test_r1_r7_another_customers_line_can_be_neither_cancelled_nor_reported(rights, customer, coin, api):
+    order, line = _delivered(rights, coin)
+    stranger = api(CustomerFactory().user)
+    with rights.on(_day(2)):
+        cancel = stranger.post("/api/v1/me/cancellations/", {"order_id": order.pk, "line_ids": [line.pk]})
+        report = stranger.post(
+            "/api/v1/me/fault-claims/", {"order_line_id": line.pk, "description": "x", "remedy_wanted": "refund"}
+        )
+    assert cancel.status_code in (400, 404) and report.status_code in (400, 404)
+    assert not Cancellation.objects.exists()

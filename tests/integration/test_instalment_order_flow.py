@@ -250,3 +250,54 @@ def test_m5_the_last_instalment_completes_the_plan_so_title_can_pass(as_customer
     ]
     paying_again = finance.post(f"/api/v1/staff/instalments/{plan['instalments'][0]['id']}/paid/", {"reference": "X"})
     assert (paying_again.status_code, paying_again.json()["rule"]) == (409, "M5")
+
+
+def test_m5_o3_a_line_withdrawn_after_approval_leaves_the_schedule(as_customer, staff, coin, case):
+    order, plan = approved_order(as_customer, staff, (coin, 1), (case, 1))  # 3895 in 1299, 1298, 1298
+    case_line = next(line for line in order["lines"] if line["product"] == case.pk)
+
+    withdrawn = as_customer.post(f"/api/v1/orders/{order['id']}/cancel-lines/", {"line_ids": [case_line["id"]]})
+
+    assert withdrawn.status_code == 200, withdrawn.json()
+    mine = as_customer.get("/api/v1/me/instalment-plans/").json()["results"][0]
+    assert (mine["status"], mine["total_pence"]) == ("active", 2895)
+    assert [(i["due_on"], i["amount_pence"]) for i in mine["instalments"]] == [
+        ("2027-02-01", 965), ("2027-03-01", 965), ("2027-04-01", 965),
+    ]
+
+
+def test_m5_o4_a_plan_whose_order_lost_every_line_is_neither_reminded_nor_put_in_arrears(
+    as_customer, staff, coin, placed_in_january
+):
+    order, plan = approved_order(as_customer, staff, (coin, 1))
+
+    withdrawn = as_customer.post(
+        f"/api/v1/orders/{order['id']}/cancel-lines/", {"line_ids": [line["id"] for line in order["lines"]]}
+    )
+    assert withdrawn.status_code == 200, withdrawn.json()
+    placed_in_january.move_to(dt.datetime(2027, 1, 28, 9, tzinfo=dt.UTC))
+    instalments_daily.delay()
+    placed_in_january.move_to(dt.datetime(2027, 2, 2, 9, tzinfo=dt.UTC))
+    instalments_daily.delay()
+
+    mine = as_customer.get("/api/v1/me/instalment-plans/").json()["results"][0]
+    assert (mine["status"], mine["total_pence"], mine["arrears_pence"]) == ("ended", 0, 0)
+    assert not Message.objects.filter(kind__in=["instalment_reminder", "instalment_missed"]).exists()
+
+
+def test_m5_p3_a_plan_paid_into_ends_when_its_product_is_withdrawn_and_the_order_has_nothing_left(
+    as_customer, staff, coin, placed_in_january
+):
+    order, plan = approved_order(as_customer, staff, (coin, 1))  # 965 a month
+    paid = staff("finance").post(f"/api/v1/staff/instalments/{plan['instalments'][0]['id']}/paid/", {"reference": "1"})
+    assert paid.status_code == 200, paid.json()
+
+    assert staff("warehouse").post(f"/api/v1/staff/products/{coin.pk}/withdraw/").status_code == 200
+    placed_in_january.move_to(dt.datetime(2027, 3, 2, 9, tzinfo=dt.UTC))  # the second instalment's day has gone
+    instalments_daily.delay()
+
+    mine = as_customer.get("/api/v1/me/instalment-plans/").json()["results"][0]
+    assert (mine["status"], mine["arrears_pence"]) == ("ended", 0)
+    assert not Message.objects.filter(kind__in=["instalment_reminder", "instalment_missed"]).exists()
+    money = staff("finance").get(f"/api/v1/staff/payments/orders/{order['id']}/").json()
+    assert (money["taken_pence"], money["refundable_pence"]) == (965, 0)  # what was paid comes back (P3)

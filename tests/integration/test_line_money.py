@@ -126,3 +126,50 @@ def test_a_card_hold_is_released_when_a_refused_price_takes_the_last_line_after_
         order_payment__order_id=order_id, kind=CardOperation.Kind.CANCEL, status=CardOperation.Status.SUCCEEDED
     ).count() == 1
     assert _ledger(order_id) == [("authorisation", 3895), ("release", 3895)]
+
+
+def _transfer(staff, order_id, amount_pence):
+    received = staff("finance").post(
+        "/api/v1/staff/bank-receipts/",
+        {"reference": f"MINT-{order_id}", "amount_pence": amount_pence, "received_on": dt.date.today().isoformat(),
+         "method": "bank_transfer"},
+    )
+    assert received.status_code == 201, received.json()
+
+
+def test_o3_a_transfer_already_received_accepts_the_kept_lines_when_a_withdrawal_makes_it_enough(
+    as_customer, staff, coin, case
+):
+    order_id, (coin_line, case_line) = _place(as_customer, (coin, 1), (case, 1), payment={"method": "bank_transfer"})
+    _transfer(staff, order_id, 2895)  # short of 3895: nothing is accepted yet
+    coin_line.refresh_from_db()
+    assert coin_line.accepted_at is None
+
+    _withdraw(as_customer, order_id, case_line)
+
+    coin_line.refresh_from_db()
+    assert (coin_line.accepted_via, coin_line.funds_cleared_at is not None) == (OrderLine.AcceptedVia.PAYMENT, True)
+    assert _money(staff, order_id)["outstanding_pence"] == 0
+
+
+def test_o4_m8_money_received_on_a_declined_order_is_refunded(as_customer, staff, coin):
+    order_id, _ = _place(as_customer, (coin, 2), payment={"method": "bank_transfer"})
+    _transfer(staff, order_id, 2000)  # part of 5395: no line is under contract, so it can be declined
+
+    declined = staff("customer_service").post(f"/api/v1/staff/orders/{order_id}/decline/", {"reason": "not for us"})
+
+    assert declined.status_code == 200, declined.json()
+    due = staff("finance").get("/api/v1/staff/refunds/due/").json()["results"]
+    assert [(refund["order"], refund["amount_pence"]) for refund in due] == [(order_id, 2000)]
+    assert _money(staff, order_id)["refundable_pence"] == 0
+
+
+def test_o3_m8_money_received_for_lines_the_customer_all_withdrew_is_refunded_once(as_customer, staff, coin, case):
+    order_id, lines = _place(as_customer, (coin, 1), (case, 1), payment={"method": "bank_transfer"})
+    _transfer(staff, order_id, 1000)  # short even of the case and the delivery (1395) left after the coin goes
+
+    _withdraw(as_customer, order_id, lines[0])
+    _withdraw(as_customer, order_id, lines[1])
+
+    due = staff("finance").get("/api/v1/staff/refunds/due/").json()["results"]
+    assert [(refund["order"], refund["amount_pence"]) for refund in due] == [(order_id, 1000)]

@@ -99,3 +99,19 @@ def test_o12_a_collection_owes_no_reimbursement(as_customer, staff, coin):
 
     assert recorded.status_code == 201, recorded.json()
     assert not Refund.objects.filter(order_id=order_id).exists()
+
+
+def test_o12_recording_the_same_items_sent_in_error_again_reimburses_the_postage_once(as_customer, staff, coin):
+    order_id, shipment_id = _despatched(as_customer, staff, (coin, 1), payment={"method": "bank_transfer"})
+    url = f"/api/v1/staff/shipments/{shipment_id}/sent-in-error/"
+    body = {"description": "a second Britannia", "remedy": "reimburse_return", "return_cost_pence": 500}
+
+    first = staff("warehouse").post(url, body)
+    again = staff("warehouse").post(url, body)
+    other = staff("warehouse").post(url, body | {"return_cost_pence": 900})
+
+    assert (first.status_code, again.status_code) == (201, 201), again.json()
+    assert again.json()["id"] == first.json()["id"]
+    assert (other.status_code, other.json()["rule"]) == (409, "O12")
+    assert [(r.amount_pence, r.purpose) for r in Refund.objects.filter(order_id=order_id)] == [(500, "reimbursement")]
+    assert Message.objects.filter(kind="sent_in_error").count() == 1
