@@ -19,6 +19,8 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
+# Development mode explicitly: with DEBUG off the settings refuse the development secrets.
+run: export DEBUG = 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data
@@ -31,6 +33,8 @@ run: $(STAMP)
 	@echo
 	MINT_WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
+# The test settings (tests/settings.py): development mode, explicitly, for the checks too.
+test: export DJANGO_SETTINGS_MODULE = tests.settings
 test: $(STAMP)
 	@echo "database: $${DATABASE_URL:-embedded SQLite}; broker: $${REDIS_URL:-embedded filesystem broker}"
 	$(BIN)/python -m ruff check .

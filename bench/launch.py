@@ -47,6 +47,11 @@ ENV = {
     "REDIS_URL": REDIS_URL,
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-not-a-secret",
+    # Production settings refuse the development values; the bench sends no mail nor webhooks.
+    "STRIPE_WEBHOOK_SECRET": "whsec_bench-only",
+    "MINT_SMS_WEBHOOK_SECRET": "bench-only-sms-secret",
+    "MINT_ERASURE_HASH_KEY": "bench-only-erasure-key",
+    "EMAIL_URL": "smtp://127.0.0.1:1025",
     "SECURE_SSL_REDIRECT": "0",
     "ALLOWED_HOSTS": "127.0.0.1",
     "LOG_LEVEL": "WARNING",

@@ -3,6 +3,7 @@ from mint_shop.errors import Rule
 # C1 eligibility: each refusal names the condition that failed.
 UNDER_AGE = Rule("under_age", "C1", 400)
 DATE_OF_BIRTH_IN_FUTURE = Rule("date_of_birth_in_future", "C1", 400)
+DATE_OF_BIRTH_TOO_EARLY = Rule("date_of_birth_too_early", "C1", 400)
 CAPACITY_NOT_DECLARED = Rule("capacity_not_declared", "C1", 400)
 CHECKS_NOT_AGREED = Rule("checks_not_agreed", "C1", 400)
 # C2 one account per person.

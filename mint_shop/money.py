@@ -27,3 +27,4 @@ def allocate_pence(total: int, weights: list[int]) -> list[int]:
     for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:short]:
         shares[index] += 1
     return shares
+

@@ -19,9 +19,10 @@ env = environ.Env()
 # The embedded defaults keep their files (SQLite, broker folders, media) in one ignored folder.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=True)
-# The development key is obviously fake; production refuses to start without a real one.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+# Off unless asked for: `make run` and the test settings (tests/settings.py) turn it on explicitly.
+DEBUG = env.bool("DEBUG", default=False)
+# The development values are obviously fake; with DEBUG off the end of this file refuses them.
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -107,6 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where the API's throttles count (issue 14): shared by every web process only when CACHE_URL names a
+# shared cache (redis://…); the default, memory, counts per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Signing in (README "Signing in") -----------------------------------------------------
 # Axes first, so a locked-out login is refused before any password is checked; the model
@@ -192,9 +196,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "mint_shop.api.schema.MintAutoSchema",
     "EXCEPTION_HANDLER": "mint_shop.api.exceptions.rule_exception_handler",
+    # JSON nested deeper than MINT_JSON_MAX_DEPTH is a 400, not a RecursionError (issue 14).
+    "DEFAULT_PARSER_CLASSES": [
+        "mint_shop.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Issue 14: writes that are costly or reveal something, per user (or address when anonymous).
+    "DEFAULT_THROTTLE_RATES": {
+        "register": env.str("MINT_THROTTLE_REGISTER", default="10/hour"),
+        "order_placement": env.str("MINT_THROTTLE_ORDER_PLACEMENT", default="30/hour"),
+        "data_requests": env.str("MINT_THROTTLE_DATA_REQUESTS", default="10/day"),
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+MINT_JSON_MAX_DEPTH = env.int("MINT_JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mint back office API",
     "DESCRIPTION": "Orders, payments, refunds, promotions and personal data for the mint.",
@@ -377,6 +394,37 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+
+def _unsafe_for_production() -> list[str]:
+    """What a production start would be left with from the development defaults (issue 14)."""
+    development = {
+        "SECRET_KEY": "dev-only-insecure-key",
+        "STRIPE_WEBHOOK_SECRET": "whsec_localstripe",
+        "MINT_SMS_WEBHOOK_SECRET": "dev-only-sms-webhook-secret",
+        "MINT_ERASURE_HASH_KEY": "dev-only-erasure-hash-key",
+    }
+    problems = [
+        f"{name} is missing or left at its development value"
+        for name, value in development.items()
+        if globals()[name] in ("", value)
+    ]
+    # These mark an email "sent" (starting N3's deemed-served clock) while nothing is delivered.
+    email_backend = globals()["EMAIL_BACKEND"]
+    if email_backend.rsplit(".", 2)[-2] in ("console", "locmem", "dummy", "filebased"):
+        problems.append(f"EMAIL_URL is missing or names a backend that delivers nothing ({email_backend})")
+    if "ALLOWED_HOSTS" not in env.ENVIRON or not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is missing or a wildcard: list the host names this site answers to")
+    return problems
+
+
+if not DEBUG and (_problems := _unsafe_for_production()):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off: " + "; ".join(_problems)
+        + ". Set them in the environment (README \"Configuration\"), or DEBUG=1 for development."
+    )
 
 LOGGING = {
     "version": 1,

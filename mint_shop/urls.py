@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from mint_shop.api.views import api_root, healthz
+from mint_shop.api.views import api_root, bad_request, healthz
 
 admin.site.site_header = "Mint back office"
 admin.site.site_title = "Mint back office"
@@ -23,6 +23,8 @@ webhooks = [
     path("", include("customers.api.webhook_urls")),
     path("", include("payments.api.webhook_urls")),
 ]
+
+handler400 = bad_request
 
 urlpatterns = [
     path("admin/", admin.site.urls),

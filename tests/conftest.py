@@ -174,3 +174,11 @@ def staff_user(django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def throttle_counts_start_at_zero():
+    """The API's throttles count in the cache (in memory here): each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()

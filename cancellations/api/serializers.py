@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cancellations.models import Cancellation, CancellationLine, FaultClaim, GoodsReturn
 from mint_shop.actors import Channel
+from mint_shop.api.fields import PenceField
 
 
 class CancellableLineSerializer(serializers.Serializer):
@@ -34,7 +35,7 @@ class CancellationSerializer(serializers.ModelSerializer):
     notice_channel = serializers.CharField(help_text="R2: web, email, post or phone; system for C5")
     goods_return = GoodsReturnSerializer(allow_null=True)
     refund_status = serializers.SerializerMethodField()
-    price_refund_pence = serializers.IntegerField(
+    price_refund_pence = PenceField(
         read_only=True, help_text="Refunded of what was paid; refund_pence adds the return postage paid separately"
     )
     reimbursement_status = serializers.CharField(
@@ -100,7 +101,7 @@ class ReturnInSerializer(serializers.Serializer):
     received_on = serializers.DateField()
     condition = serializers.CharField()
     evidence_only = serializers.BooleanField(default=False)
-    return_postage_pence = serializers.IntegerField(min_value=0, default=0)
+    return_postage_pence = PenceField(min_value=0, default=0)
     condition_notes = serializers.CharField(default="", allow_blank=True)
     seal_broken = serializers.BooleanField(default=False, help_text="P6: a hygiene seal came back broken")
 

@@ -19,6 +19,8 @@ from customers.api.base import StaffEndpoint, validated
 from customers.selectors import customer_get, customer_get_for_user
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import IsCustomer
+from mint_shop.api.query import query_id
+from mint_shop.api.throttles import WriteRateThrottle
 from mint_shop.errors import NOT_FOUND, RuleViolation
 
 
@@ -93,6 +95,8 @@ class MyDataRequestListView(APIView):
     """D6: the customer asks for access, rectification, erasure, restriction, objection or portability."""
 
     permission_classes = [IsCustomer]
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "data_requests"
 
     @extend_schema(responses=DataRequestSerializer(many=True))
     def get(self, request):
@@ -205,8 +209,7 @@ class StaffSharingRegisterView(StaffEndpoint, APIView):
 
     @extend_schema(responses=SHARING_ENTRIES)
     def get(self, request):
-        customer_id = request.query_params.get("customer")
-        entries = register.sharing_register(customer_id=int(customer_id) if customer_id else None)
+        entries = register.sharing_register(customer_id=query_id(request, "customer"))
         return Response([{**entry.__dict__, "shared_at": entry.shared_at.isoformat(),
                           "legal_basis": selectors_rights.purpose_basis(entry.purpose)} for entry in entries])
 

@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +28,7 @@ from consents.models import MarketingConsent, PrintRun
 from customers.api.base import StaffEndpoint, validated
 from customers.selectors import customer_get, customer_get_for_user, representative_acting_for
 from mint_shop.actors import Actor
+from mint_shop.api.parsers import BoundedJSONParser as JSONParser
 from mint_shop.api.permissions import IsCustomer
 
 logger = logging.getLogger(__name__)

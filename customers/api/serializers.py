@@ -21,6 +21,7 @@ from customers.models import (
     SourceOfFundsRequest,
 )
 from mint_shop.actors import Channel
+from mint_shop.api.fields import RefuseUnknownFields, max_length_of
 
 KEYED_CHANNELS = [Channel.PHONE, Channel.POST]
 
@@ -63,12 +64,12 @@ class StaffCustomerSerializer(CustomerSerializer):
         read_only_fields = fields
 
 
-class CustomerDetailsSerializer(serializers.Serializer):
+class CustomerDetailsSerializer(RefuseUnknownFields, serializers.Serializer):
     """The contact details a customer may change (C8); every field optional on PATCH."""
 
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=max_length_of(Customer, "email"))
     phone = PhoneNumberField(required=False, allow_blank=True)
     mobile_phone = PhoneNumberField(required=False, allow_blank=True)
     address_line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -99,6 +100,12 @@ class RegistrationSerializer(CustomerDetailsSerializer):
     def validate_password(self, password: str) -> str:
         validate_password(password)  # the project's validators: length, common, numeric
         return password
+
+
+class RegistrationAcceptedSerializer(serializers.Serializer):
+    """The one answer to an online registration, whether the account is new or the person has one (C2)."""
+
+    detail = serializers.CharField()
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -211,7 +218,9 @@ class AuthorisedPersonSerializer(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    email = serializers.EmailField(
+        max_length=max_length_of(Representative, "email"), required=False, default="", allow_blank=True
+    )
     phone = PhoneNumberField(required=False, default="")
 
 

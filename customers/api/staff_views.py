@@ -4,7 +4,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,6 +35,7 @@ from customers.api.serializers import (
 from customers.models import DueDiligenceCheck
 from customers.uploads import DOCUMENT_SIGNATURES
 from mint_shop.actors import Actor
+from mint_shop.api.parsers import BoundedJSONParser as JSONParser
 
 VIEW = "customers.view_customer"
 DUE_DILIGENCE = "customers.view_due_diligence"

@@ -4,6 +4,7 @@ A customer only ever reaches their own record (no id in the URL); a representati
 the customer, and is refused unless verified and not revoked.
 """
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.internal.flows.email_verification import send_verification_email_for_user
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -19,11 +20,13 @@ from customers.api.serializers import (
     CustomerRepresentativeSerializer,
     CustomerSerializer,
     DeliveryAddressSerializer,
+    RegistrationAcceptedSerializer,
     RegistrationSerializer,
 )
 from customers.models import Representative
 from mint_shop.actors import Actor, ActorKind, Channel
 from mint_shop.api.permissions import IsCustomer
+from mint_shop.api.throttles import WriteRateThrottle
 
 
 class RegisterView(APIView):
@@ -31,14 +34,22 @@ class RegisterView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "register"
 
-    @extend_schema(request=RegistrationSerializer, responses={201: CustomerSerializer})
+    @extend_schema(request=RegistrationSerializer, responses={202: RegistrationAcceptedSerializer})
     def post(self, request):
         data = validated(RegistrationSerializer, request)
-        customer = services.customer_register(actor=Actor(kind=ActorKind.CUSTOMER, channel=Channel.WEB), **data)
-        # The confirmation link goes out through the outbox (allauth's adapter); signing in does not wait for it.
-        send_verification_email_for_user(request._request, customer.user)
-        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+        outcome = services.customer_register_online(actor=Actor(kind=ActorKind.CUSTOMER, channel=Channel.WEB), **data)
+        # Both go out through the outbox (allauth's adapter): the new account's confirmation link, or,
+        # for a person who already has an account, a note to its address (C2) that says so.
+        if outcome.customer is not None:
+            send_verification_email_for_user(request._request, outcome.customer.user)
+        elif outcome.existing_email:
+            get_account_adapter(request._request).send_account_already_exists_mail(outcome.existing_email)
+        # The same answer either way, so nobody learns from it who is a customer (issue 14).
+        detail = "Thank you. We have sent an email to the address you gave: follow it to go on."
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 
 class CustomerAccountView(APIView):

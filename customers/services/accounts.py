@@ -1,6 +1,7 @@
 """The account: registration (C1, C2), contact details (C8), restriction (C3), death (C7)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -25,11 +26,17 @@ DETAIL_FIELDS = frozenset(
 ADDRESS_FIELDS = frozenset({"label", "recipient_name", "line1", "line2", "town", "postcode", "country"})
 
 
+# Nobody living was born earlier: an earlier date is a slip of the keyboard, not a customer.
+EARLIEST_DATE_OF_BIRTH = dt.date(1900, 1, 1)
+
+
 def _assert_eligible(*, date_of_birth: dt.date, capacity_declared: bool, checks_agreed: bool) -> None:
     """C1: 18 or over today (London), legal capacity declared, checks agreed (T&C 2(1)–(3))."""
     today = clock.today()
     if date_of_birth > today:
         raise RuleViolation(errors.DATE_OF_BIRTH_IN_FUTURE, "The date of birth is in the future.")
+    if date_of_birth < EARLIEST_DATE_OF_BIRTH:
+        raise RuleViolation(errors.DATE_OF_BIRTH_TOO_EARLY, "A date of birth before 1900 is a typing error.")
     minimum = settings.MINT_MINIMUM_AGE_YEARS
     if clock.age_on(date_of_birth, today) < minimum:
         raise RuleViolation(errors.UNDER_AGE, f"A customer account needs the holder to be {minimum} or over.")
@@ -118,6 +125,30 @@ def customer_register(
         stamp(customer, Actor(kind=actor.kind, channel=actor.channel, user=actor.user or user))
         customer.save()
     return customer
+
+
+@dataclass(frozen=True)
+class OnlineRegistration:
+    """An online registration's outcome (C2). Which of the two it was is never told to the caller."""
+
+    customer: Customer | None  # the new account
+    existing_email: str = ""  # or the address of the account this person already has
+
+
+def customer_register_online(*, actor: Actor, password: str, **fields) -> OnlineRegistration:
+    """C1, C2 online: a second account is never opened, and the anonymous caller cannot tell that one
+    exists (the view answers both alike); the existing account's holder is emailed instead."""
+    try:
+        return OnlineRegistration(customer=customer_register(actor=actor, password=password, **fields))
+    except RuleViolation as refusal:
+        if refusal.rule != errors.DUPLICATE_ACCOUNT:
+            raise
+    email = normalise_email(fields["email"])
+    if User.objects.filter(username=email).exists():
+        return OnlineRegistration(customer=None, existing_email=email)
+    person = {name: fields.get(name, "") for name in ("first_name", "last_name", "date_of_birth", "postcode")}
+    existing = customer_list_likely_duplicates(email=email, **person).first()
+    return OnlineRegistration(customer=None, existing_email=existing.email)
 
 
 def customer_update_details(*, customer_id: int, actor: Actor, changes: dict) -> Customer:

@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -48,3 +51,19 @@ def healthz(request):
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
     body["broker_url"] = celery_app.conf.broker_url.split("@")[-1]  # never the password
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+# Paths answered in the API's error shape even when Django itself refuses the request.
+_API_PATHS = ("/api/", "/webhooks/", "/_allauth/")
+
+
+def bad_request(request, exception):
+    """Django's handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or another request Django cannot
+    read) reaches an API client as {"code", "rule", "detail"}, not an HTML page."""
+    if not request.path.startswith(_API_PATHS):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+        return JsonResponse({"code": "request_too_large", "rule": "input", "detail": detail}, status=413)
+    return JsonResponse({"code": "malformed_request", "rule": "input", "detail": "The request cannot be read."},
+                        status=400)

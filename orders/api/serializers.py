@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mint_shop.actors import Channel
+from mint_shop.api.fields import PenceField, max_length_of
 from orders import selectors
 from orders.models import NonReceiptReport, Order, OrderLine, SentInError, Shipment
 from orders.money import lines_amount_pence, live_lines, order_total_pence
@@ -17,7 +18,7 @@ class LineInSerializer(serializers.Serializer):
     # No bounds here: the service refuses bad quantities naming the rule (P4).
     quantity = serializers.IntegerField()
     engraving_text = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    unit_price_pence = serializers.IntegerField(
+    unit_price_pence = PenceField(
         required=False, allow_null=True, default=None, help_text="The price the customer saw; a change is refused (P7)"
     )
 
@@ -39,12 +40,15 @@ class DeliveryInSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
     postcode = serializers.CharField(max_length=16, allow_blank=True, required=False, default="")
     country = serializers.CharField(max_length=2, required=False, default="GB")
-    confirmation_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    confirmation_email = serializers.EmailField(
+        max_length=max_length_of(Order, "confirmation_email"), required=False, default="", allow_blank=True
+    )
 
 
 class PaymentInSerializer(serializers.Serializer):
     method = serializers.CharField(max_length=16)
-    stripe_payment_method_id = serializers.CharField(max_length=200, required=False)
+    # The length of payments.OrderPayment.stripe_payment_method_id, where payments keeps it.
+    stripe_payment_method_id = serializers.CharField(max_length=100, required=False)
     # Checked by payments (M5) so a refusal names the rule.
     number_of_instalments = serializers.IntegerField(required=False, help_text="Instalments: how many (M5)")
 
@@ -119,7 +123,7 @@ class NonReceiptInSerializer(serializers.Serializer):
 class SentInErrorInSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=2000)
     remedy = serializers.ChoiceField(choices=SentInError.Remedy.choices)
-    return_cost_pence = serializers.IntegerField(min_value=0, required=False, default=0)
+    return_cost_pence = PenceField(min_value=0, required=False, default=0)
     collection_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from customers.models import Customer
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
+from mint_shop.api.throttles import WriteRateThrottle
 from orders import selectors, services
 from orders.api import serializers as s
 
@@ -57,6 +58,8 @@ class OrderListCreateView(CustomerOrderMixin, generics.ListAPIView):
     """The customer's orders; POST places one (an offer, O2)."""
 
     serializer_class = s.OrderSerializer
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "order_placement"
 
     def get_queryset(self):
         return selectors.order_list_for_customer(customer=self.customer())

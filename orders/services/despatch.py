@@ -175,6 +175,8 @@ def shipment_record_delivery(
         shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
         if shipment.delivered_at is not None:
             raise RuleViolation(errors.ALREADY_DELIVERED, "This shipment is already recorded as delivered.")
+        if delivered_at is not None and delivered_at < shipment.despatched_at:
+            raise RuleViolation(errors.DELIVERED_BEFORE_DESPATCH, "A delivery cannot be made before its despatch.")
         shipment.delivered_at = delivered_at or clock.now()
         shipment.delivery_evidence = evidence
         shipment.evidence_reference = reference

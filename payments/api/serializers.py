@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from mint_shop.api.fields import PenceField, max_length_of
 from payments.models import (
     BankReceipt,
     CardOperation,
@@ -68,7 +69,9 @@ class HeldPaymentSerializer(OrderPaymentSerializer):
 
 class HoldResolveSerializer(serializers.Serializer):
     invoice = serializers.BooleanField(default=False)
-    stripe_payment_method_id = serializers.CharField(required=False, default="")
+    stripe_payment_method_id = serializers.CharField(
+        max_length=max_length_of(OrderPayment, "stripe_payment_method_id"), required=False, default=""
+    )
 
 
 class CaptureSerializer(serializers.Serializer):
@@ -83,7 +86,7 @@ class CardOperationSerializer(serializers.ModelSerializer):
 
 class RefundRequestSerializer(serializers.Serializer):
     order_id = serializers.IntegerField()
-    amount_pence = serializers.IntegerField(min_value=1)
+    amount_pence = PenceField(min_value=1)
     request_id = serializers.CharField(max_length=100)
     means = serializers.ChoiceField(choices=Refund.Means.choices, required=False, default="")
     reason = serializers.CharField(required=False, default="", allow_blank=True)
@@ -120,7 +123,7 @@ class PayoutPaidSerializer(serializers.Serializer):
 
 class ChequeReceivedSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=30, help_text="The order's payment reference, MINT-<order id>")
-    amount_pence = serializers.IntegerField(min_value=1)
+    amount_pence = PenceField(min_value=1)
     drawer = serializers.CharField(max_length=200)
     cheque_number = serializers.CharField(max_length=20)
 
@@ -133,7 +136,7 @@ class ChequeSerializer(serializers.ModelSerializer):
 
 class BankReceiptInSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
-    amount_pence = serializers.IntegerField(min_value=1)
+    amount_pence = PenceField(min_value=1)
     received_on = serializers.DateField()
     method = serializers.ChoiceField(choices=["bank_transfer", "bankers_draft"])
 
@@ -203,7 +206,7 @@ class FinanceDecisionSerializer(serializers.Serializer):
 
 
 class FinanceSettlementSerializer(serializers.Serializer):
-    amount_pence = serializers.IntegerField(min_value=1)
+    amount_pence = PenceField(min_value=1)
 
 
 class FinanceApplicationSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from customers.selectors import customer_get_for_user
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
+from mint_shop.api.query import query_id
 from payments import selectors
 from payments.api import serializers as s
 from payments.services import (
@@ -49,7 +50,7 @@ class StaffLedgerListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.ledger_list(order_id=self.request.query_params.get("order") or None)
+        return selectors.ledger_list(order_id=query_id(self.request, "order"))
 
 
 class StaffOrderMoneyView(APIView):

@@ -4,6 +4,7 @@ processing looks at our own state, so a replay or an out-of-order event changes 
 
 import json
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -21,8 +22,17 @@ from payments.services.refunds import refund_card_failed
 
 logger = logging.getLogger(__name__)
 
+def _refuse_a_future_timestamp(signature: str) -> None:
+    """The SDK refuses a signature older than its tolerance but not one dated ahead: a replay window
+    held open by a forged clock. Stripe signs as it sends, so a time beyond the tolerance is refused."""
+    stamps = [part[2:] for part in signature.split(",") if part.startswith("t=")]
+    if stamps and stamps[0].isdigit() and int(stamps[0]) > time.time() + stripe.Webhook.DEFAULT_TOLERANCE:
+        raise RuleViolation(errors.WEBHOOK_SIGNATURE_INVALID, "The Stripe-Signature is dated in the future.")
+
+
 def stripe_event_receive(*, payload: bytes, signature: str) -> tuple[StripeEvent, bool]:
     """Verify the signature and store the event once; the worker processes it after commit."""
+    _refuse_a_future_timestamp(signature)
     try:
         stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
     except (stripe.SignatureVerificationError, ValueError):

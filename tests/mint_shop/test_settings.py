@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -13,11 +15,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_production_settings_pass_check_deploy_with_real_secrets():
-    result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="a-real-secret-" + "x7Gq2pLm9Vw3Zr8Kt5Nb1Hc6Jd4Fs0Ye" * 2,
-        ALLOWED_HOSTS="backoffice.mint.example",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
 
 
@@ -25,6 +23,75 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-real-secret-" + "x7Gq2pLm9Vw3Zr8Kt5Nb1Hc6Jd4Fs0Ye" * 2,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "r3alW3bh00kS3cr3t" * 2,
+    "MINT_SMS_WEBHOOK_SECRET": "sms-" + "r3alSmsS3cr3t" * 3,
+    "MINT_ERASURE_HASH_KEY": "erase-" + "r3alHashK3y" * 3,
+    "EMAIL_URL": "smtp://mailer.mint.example:587",
+    "ALLOWED_HOSTS": "backoffice.mint.example",
+}
+
+
+def test_debug_is_off_unless_asked_for():
+    environment = {k: v for k, v in PRODUCTION.items() if k != "DEBUG"}
+    environment["DJANGO_SETTINGS_MODULE"] = "mint_shop.settings"
+    result = _manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                     **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_production_starts_with_every_secret_set():
+    result = _manage("check", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "development_value"),
+    [
+        ("SECRET_KEY", "dev-only-insecure-key"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe"),
+        ("MINT_SMS_WEBHOOK_SECRET", "dev-only-sms-webhook-secret"),
+        ("MINT_ERASURE_HASH_KEY", "dev-only-erasure-hash-key"),
+    ],
+)
+def test_production_refuses_a_secret_missing_or_at_its_development_value(name, development_value):
+    for value in (None, development_value, ""):
+        environment = {k: v for k, v in PRODUCTION.items() if k != name}
+        if value is not None:
+            environment[name] = value
+        result = _manage("check", **environment)
+        assert result.returncode != 0, (name, value)
+        assert f"{name} is missing or left at its development value" in result.stderr
+
+
+@pytest.mark.parametrize("email_url", [None, "consolemail://", "memorymail://", "dummymail://"])
+def test_production_refuses_an_email_backend_that_delivers_nothing(email_url):
+    environment = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"}
+    if email_url:
+        environment["EMAIL_URL"] = email_url
+    result = _manage("check", **environment)
+    assert result.returncode != 0
+    assert "EMAIL_URL is missing or names a backend that delivers nothing" in result.stderr
+
+
+@pytest.mark.parametrize("allowed_hosts", [None, "", "*"])
+def test_production_refuses_allowed_hosts_missing_or_a_wildcard(allowed_hosts):
+    environment = {k: v for k, v in PRODUCTION.items() if k != "ALLOWED_HOSTS"}
+    if allowed_hosts is not None:
+        environment["ALLOWED_HOSTS"] = allowed_hosts
+    result = _manage("check", **environment)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is missing or a wildcard" in result.stderr
+
+
+def test_development_mode_starts_on_the_embedded_defaults():
+    result = _manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
 
 
 _SQLITE_WRITERS = """

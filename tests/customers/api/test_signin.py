@@ -14,6 +14,7 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.test import Client
 
+from customers.models import Customer
 from notifications.models import Message
 from tests.customers.api.test_account_api import registration
 from tests.customers.helpers import api
@@ -37,8 +38,8 @@ def fresh_rate_limits():
 def customer(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
         response = api().post("/api/v1/register/", registration(), format="json")
-    assert response.status_code == 201, response.json()
-    return response.json()
+    assert response.status_code == 202, response.json()
+    return {"id": Customer.objects.get(email="ada@example.com").pk}
 
 
 def sign_in(client, email="ada@example.com", password=PASSWORD, base=BROWSER):

@@ -197,3 +197,14 @@ def test_o12_a_collection_needs_its_date(customer, product, warehouse):
         )
     assert caught.value.rule == errors.SENT_IN_ERROR_REMEDY
     assert not SentInError.objects.exists()
+
+
+def test_o9_a_delivery_recorded_as_made_before_its_despatch_is_refused(customer, product, warehouse):
+    order = _ready(customer, warehouse, (product, 1))
+    shipment = _despatch(order, warehouse)
+    with pytest.raises(RuleViolation) as caught:
+        shipment_record_delivery(shipment_id=shipment.pk, evidence="signature", reference="A. Lovelace",
+                                 actor=warehouse, delivered_at=shipment.despatched_at - dt.timedelta(seconds=1))
+    assert caught.value.rule == errors.DELIVERED_BEFORE_DESPATCH
+    shipment.refresh_from_db()
+    assert shipment.delivered_at is None

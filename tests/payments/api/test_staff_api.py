@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from mint_shop.actors import Actor
@@ -163,6 +164,59 @@ def test_m10_a_webhook_with_a_bad_signature_is_a_400_and_nothing_stored(db):
 
 def test_m10_a_signed_webhook_is_accepted(db):
     payload, header = signed({"id": "evt_ok", "type": "customer.created", "data": {"object": {}}})
+    response = _client().post(
+        "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("amount", [1e3, 1000.0, 12.5, "1e3", True])
+def test_m8_pence_with_a_fraction_or_exponent_is_refused_and_nothing_refunded(finance, transfer_order, amount):
+    response = finance.post(
+        "/api/v1/staff/refunds/",
+        {"order_id": transfer_order.pk, "amount_pence": amount, "request_id": "api-frac"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert (response.json()["code"], list(response.json()["detail"])) == ("invalid_input", ["amount_pence"])
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["21474836.48", "-99999999999999999999", "Infinity", "NaN"])
+def test_m9_a_bank_statement_amount_beyond_the_pence_column_is_a_400_and_nothing_imported(finance, amount):
+    from payments.models import StatementLine
+
+    response = finance.post(
+        "/api/v1/staff/reconciliation/bank-import/",
+        {"csv": f"date,amount,reference\n2026-11-20,9.99,FINE\n2026-11-20,{amount},HUGE\n"},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["rule"] == "M9"
+    assert not StatementLine.objects.exists()
+
+
+@pytest.mark.parametrize("order", ["abc", "1.5", "-1", "9" * 30])
+def test_m9_a_ledger_filter_that_is_not_an_order_id_is_a_400_in_the_error_shape(finance, order):
+    response = finance.get("/api/v1/staff/ledger/", {"order": order})
+    assert response.status_code == 400
+    assert (response.json()["code"], list(response.json()["detail"])) == ("invalid_input", ["order"])
+
+
+def test_m10_a_webhook_dated_beyond_the_tolerance_ahead_is_refused_and_nothing_stored(db):
+    from payments.models import StripeEvent
+
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=6), tick=False):
+        payload, header = signed({"id": "evt_future", "type": "customer.created", "data": {"object": {}}})
+    response = _client().post(
+        "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 400 and response.json()["rule"] == "M10"
+    assert not StripeEvent.objects.exists()
+
+
+def test_m10_a_webhook_dated_just_within_the_tolerance_ahead_is_accepted(db):
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=4), tick=False):
+        payload, header = signed({"id": "evt_soon", "type": "customer.created", "data": {"object": {}}})
     response = _client().post(
         "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
     )
