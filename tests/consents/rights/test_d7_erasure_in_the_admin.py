@@ -50,13 +50,13 @@ def test_d7_an_erased_person_who_registers_again_starts_a_new_record(staff_user)
             "password": "a-long-enough-password", "date_of_birth": "1985-12-10", "capacity_declared": True,
             "checks_agreed": True, "address_line1": "1 Mint Street", "town": "Llantrisant", "postcode": "cf72 8yt",
             "country": "GB", "preferred_contact": "post"}
-    assert APIClient().post("/api/v1/register/", body, format="json").status_code == 201
+    assert APIClient().post("/api/v1/register/", body, format="json").status_code == 202
     erased = Customer.objects.get(email=body["email"])
     assert _erase(staff_user, erased).status_code == 200
 
     again = APIClient().post("/api/v1/register/", body, format="json")
 
-    assert again.status_code == 201, again.json()
+    assert again.status_code == 202, again.json()
     assert Customer.objects.get(email=body["email"]).pk != erased.pk
     erased.refresh_from_db()
     assert (erased.first_name, erased.email) == ("", "")
