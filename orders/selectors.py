@@ -130,8 +130,8 @@ class PlacementReading:
     products: dict[int, Product]
     restricted_at: dt.datetime | None
     deceased_at: dt.datetime | None
-    earlier_order_id: int | None
     terms_version_id: int | None
+    earlier_order_id: int | None = None
     delivery_option_id: int | None = None
     delivery_charge_pence: int | None = None
     standard_charge_pence: int | None = None
@@ -154,15 +154,12 @@ def order_placement_read(
     extra = {
         "_restricted_at": Subquery(customer.values("restricted_at")[:1]),
         "_deceased_at": Subquery(customer.values("deceased_at")[:1]),
-        "_earlier_order_id": Subquery(
-            Order.objects.filter(customer_id=customer_id, idempotency_key=idempotency_key or "")
-            .exclude(idempotency_key="")
-            .values("pk")[:1]
-        ),
-        "_terms_version_id": Subquery(
-            terms_versions_in_force(placed_at=placed_at).values("pk")[:1]
-        ),
+        "_terms_version_id": Subquery(terms_versions_in_force(placed_at=placed_at).values("pk")[:1]),
     }
+    if idempotency_key:
+        extra["_earlier_order_id"] = Subquery(
+            Order.objects.filter(customer_id=customer_id, idempotency_key=idempotency_key).values("pk")[:1]
+        )
     if delivery is not None:
         region, code = delivery
         in_region = DeliveryOption.objects.filter(region=region, active=True)
