@@ -38,11 +38,13 @@ test: export DJANGO_SETTINGS_MODULE = tests.settings
 test: $(STAMP)
 	@echo "database: $${DATABASE_URL:-embedded SQLite}; broker: $${REDIS_URL:-embedded filesystem broker}"
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m bandit -c pyproject.toml -r . -ll -q
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m bandit -c pyproject.toml -r . -ll -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.launch

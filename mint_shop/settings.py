@@ -218,6 +218,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's refusals documented as a 4XX of {"code","rule","detail"} (issue 14).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mint_shop.api.schema.document_refusals",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -235,7 +240,9 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task taken by a worker that then dies (SIGKILL, the host lost) is handed out again after
+    # this; each task is idempotent and the sweeps find the work anyway, so it only bounds the wait.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     # kombu's filesystem transport: a broker that is only a folder, so nothing needs installing.
     CELERY_BROKER_URL = "filesystem://"
@@ -250,6 +257,9 @@ else:
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another; tasks are idempotent
+# A pool process killed mid-task (the OOM killer): its message is acknowledged, not put back, so a task
+# that kills its process cannot loop; the work is a row a sweep finds (tests/integration/test_worker_killed.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -282,6 +292,9 @@ MINT_OUTBOX_MAX_ATTEMPTS = env.int("MINT_OUTBOX_MAX_ATTEMPTS", default=5)  # N4
 MINT_OUTBOX_RETRY_MAX_SECONDS = env.int("MINT_OUTBOX_RETRY_MAX_SECONDS", default=3600)  # N4: backoff cap
 # Work written for later and never started (its enqueue lost) is picked up by the sweeps after this.
 MINT_SWEEP_GRACE_SECONDS = env.int("MINT_SWEEP_GRACE_SECONDS", default=60)
+# A worker that takes a card operation has this long to finish it before a sweep may try it again
+# (a worker killed mid-call); longer than STRIPE_TIMEOUT_SECONDS, so two never call at once.
+MINT_CARD_CLAIM_LEASE_SECONDS = env.int("MINT_CARD_CLAIM_LEASE_SECONDS", default=300)
 
 # customers and consents (C, D)
 PHONENUMBER_DEFAULT_REGION = "GB"  # a number keyed without +44 is a UK one; stored E.164 (C8)
@@ -386,14 +399,19 @@ MINT_REFERRAL_CLAWBACK_WATCH_DAYS = env.int("MINT_REFERRAL_CLAWBACK_WATCH_DAYS",
 
 
 # --- Security (production) --------------------------------------------------------------
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# HTTPS only with DEBUG off (what `manage.py check --deploy` asks for); plain http for `make run`
+# and the tests (DEBUG=1). Each can be set in the environment, e.g. SECURE_HSTS_SECONDS=300 while
+# trying HTTPS out, or SECURE_SSL_REDIRECT=0 where the proxy redirects already.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The TLS-terminating proxy in front says the request came over HTTPS; off where there is none,
+# or anyone could claim HTTPS with the header.
+if env.bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
 
 
 def _unsafe_for_production() -> list[str]:
