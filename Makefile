@@ -9,7 +9,7 @@ STRIPE_PORT ?= 8420
 MINT_VAR_DIR ?= $(CURDIR)/var
 export STRIPE_PORT MINT_VAR_DIR
 
-.PHONY: run test lint bench venv
+.PHONY: run test lint bench venv release serve
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ run: $(STAMP)
 	@echo "  Ctrl-C stops localstripe, the web server, the worker and beat."
 	@echo
 	MINT_WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+
+# Production (README "Deploying"): settings from the environment, or a .env file (honcho reads it).
+release: $(STAMP)
+	$(BIN)/python manage.py release
+
+serve: release
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start web worker beat
 
 # The test settings (tests/settings.py): development mode, explicitly, for the checks too.
 test: export DJANGO_SETTINGS_MODULE = tests.settings
