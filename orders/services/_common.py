@@ -85,13 +85,13 @@ def stock_apply(changes: dict[int, int]) -> None:
 
 # PostgreSQL: lock the rows in pk order (so two orders never deadlock, whatever the plan) and
 # take the stock where enough is left and the product is still on sale, in one statement.
-_TAKE_STOCK_SQL = f"""
+_TAKE_STOCK_SQL = """
 WITH locked AS MATERIALIZED (
-    SELECT id FROM {Product._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE
+    SELECT id FROM catalogue_product WHERE id = ANY(%s) ORDER BY id FOR UPDATE
 ), wanted AS (
     SELECT * FROM unnest(%s::bigint[], %s::integer[]) AS wanted(id, quantity)
 )
-UPDATE {Product._meta.db_table} AS product SET stock = product.stock - wanted.quantity
+UPDATE catalogue_product AS product SET stock = product.stock - wanted.quantity
 FROM locked JOIN wanted ON wanted.id = locked.id
 WHERE product.id = locked.id AND product.stock >= wanted.quantity AND product.withdrawn_at IS NULL
 """
