@@ -1,5 +1,6 @@
 """Input fields shared by every app's serializers."""
 
+from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from mint_shop.money import MAX_PENCE
@@ -35,4 +36,14 @@ class RefuseUnknownFields:
         unknown = sorted(set(getattr(data, "keys", dict)()) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: "This field cannot be changed here." for name in unknown})
+        return super().to_internal_value(data)
+
+
+class CountryCodeField(CountryField):
+    """django-countries' field, refusing what is not ASCII: a code in other digits ("²", "①") passes
+    str.isdigit(), which the library then hands to int() and fails with a 500 (issue 14)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)
