@@ -8,7 +8,8 @@ def query_id(request, name: str) -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:  # ids are `bigint`
+    # ASCII first: "²" and "①" pass str.isdigit() but not int(), "١" passes both.
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:  # ids are `bigint`
         raise ValidationError({name: "A whole number identifying one record."})
     return int(raw)
 
