@@ -208,6 +208,9 @@ REST_FRAMEWORK = {
         "order_placement": env.str("MINT_THROTTLE_ORDER_PLACEMENT", default="30/hour"),
         "data_requests": env.str("MINT_THROTTLE_DATA_REQUESTS", default="10/day"),
     },
+    # The anonymous caller's address: with no proxy trusted the socket's, never the client's own
+    # X-Forwarded-For (which DRF would otherwise read whole: a new "address" each request).
+    "NUM_PROXIES": env.int("MINT_TRUSTED_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
