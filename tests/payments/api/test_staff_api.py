@@ -238,3 +238,17 @@ def test_m4_capturing_an_order_paid_by_transfer_with_no_card_hold_is_a_409_namin
     assert response.status_code == 409, response.content
     assert (response.json()["code"], response.json()["rule"]) == ("authorisation_not_capturable", "M4")
     assert LedgerEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("amount", ["sNaN", "-sNaN", "sNaN123"])
+def test_m9_a_bank_statement_amount_that_is_a_signalling_nan_is_a_400_and_nothing_imported(finance, amount):
+    """Decimal reads "sNaN", and raises InvalidOperation at the first sum made with it."""
+    from payments.models import StatementLine
+
+    response = finance.post(
+        "/api/v1/staff/reconciliation/bank-import/",
+        {"csv": f"date,amount,reference\n2026-11-20,9.99,FINE\n2026-11-20,{amount},ODD\n"},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["rule"] == "M9"
+    assert not StatementLine.objects.exists()
