@@ -15,6 +15,13 @@ class CustomerAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def add_message(self, request, *args, **kwargs):
+        # The API shows no pages, so no message: one left in a cookie by a registration ("Confirmation
+        # email sent to …") told a new account from a person who already has one (issue 14).
+        if request.path.startswith("/api/"):
+            return
+        super().add_message(request, *args, **kwargs)
+
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
         if user is not None and user.is_staff:
