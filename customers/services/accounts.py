@@ -283,6 +283,8 @@ def customer_mark_deceased(*, customer_id: int, actor: Actor, died_on: dt.date |
         customer = Customer.objects.select_for_update().get(pk=customer_id)
         if customer.deceased_at is not None:
             raise RuleViolation(errors.ALREADY_DECEASED, "This customer's death is already recorded.")
+        if died_on is not None and died_on < customer.date_of_birth:
+            raise RuleViolation(errors.DATE_OF_DEATH_BEFORE_BIRTH, "The date of death is before the date of birth.")
         mark_deceased_locked(customer=customer, actor=actor, died_on=died_on)
     return customer
 

@@ -40,10 +40,11 @@ class RefuseUnknownFields:
 
 
 class CountryCodeField(CountryField):
-    """django-countries' field, refusing what is not ASCII: a code in other digits ("²", "①") passes
-    str.isdigit(), which the library then hands to int() and fails with a 500 (issue 14)."""
+    """django-countries' field, refusing what is not ASCII text: a code in other digits ("²", "①")
+    passes str.isdigit(), which the library then hands to int() and fails with a 500, and it turns
+    0, false or an object into a blank country (issue 14)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and not data.isascii():
+        if not isinstance(data, str) or not data.isascii():
             self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)

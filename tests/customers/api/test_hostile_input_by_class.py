@@ -73,3 +73,15 @@ def test_a_country_written_in_non_ascii_digits_is_a_400_when_staff_key_an_accoun
 )
 def test_a_nul_byte_in_a_text_filter_is_a_400_naming_the_filter(superuser, path, name):
     _refused(superuser.get(path, {name: "a\x00b"}), name)
+
+
+@pytest.mark.parametrize("country", [{"code": "GB"}, 0, False, ["GB"]])
+def test_a_country_that_is_not_text_is_a_400_and_no_address_is_written(country):
+    """django-countries turned some of these into a blank country, stored on the address."""
+    customer = CustomerFactory(country="GB")
+    client = APIClient()
+    client.force_authenticate(customer.user)
+    _refused(client.post("/api/v1/me/addresses/", {"line1": "1 Mint Street", "town": "Llantrisant",
+                                                    "postcode": "CF72 8YT", "country": country}, format="json"),
+             "country")
+    assert not DeliveryAddress.objects.exists()
