@@ -11,6 +11,7 @@ DATA_REQUEST_IDENTITY_UNCHECKED = Rule("data_request_identity_unchecked", "D6", 
 DATA_REQUEST_ALREADY_ANSWERED = Rule("data_request_already_answered", "D6", 409)
 DATA_REQUEST_EXTENSION_LATE = Rule("data_request_extension_late", "D6", 409)
 DATA_REQUEST_EXTENSION_INVALID = Rule("data_request_extension_invalid", "D6", 400)
+DATA_REQUEST_RECEIVED_IN_FUTURE = Rule("data_request_received_in_future", "D6", 400)
 RECTIFICATION_FIELD_UNKNOWN = Rule("rectification_field_unknown", "D6", 400)
 EXPORT_NOT_READY = Rule("export_not_ready", "D6", 409)
 EXPORT_LINK_EXPIRED = Rule("export_link_expired", "D6", 410)

@@ -29,6 +29,7 @@ PERSONAL_REPRESENTATIVE_NEEDS_DEATH = Rule("personal_representative_needs_death"
 CUSTOMER_DECEASED = Rule("customer_deceased", "C7", 409)
 ALREADY_DECEASED = Rule("already_deceased", "C7", 409)
 DATE_OF_DEATH_IN_FUTURE = Rule("date_of_death_in_future", "C7", 400)
+DATE_OF_DEATH_BEFORE_BIRTH = Rule("date_of_death_before_birth", "C7", 400)
 # C10 call recordings.
 RECORDING_TOO_LARGE = Rule("recording_too_large", "C10", 413)
 PAUSE_OUTSIDE_CALL = Rule("pause_outside_call", "C10", 400)

@@ -214,6 +214,9 @@ REST_FRAMEWORK = {
         "order_placement": env.str("MINT_THROTTLE_ORDER_PLACEMENT", default="30/hour"),
         "data_requests": env.str("MINT_THROTTLE_DATA_REQUESTS", default="10/day"),
     },
+    # The anonymous caller's address: with no proxy trusted the socket's, never the client's own
+    # X-Forwarded-For (which DRF would otherwise read whole: a new "address" each request).
+    "NUM_PROXIES": env.int("MINT_TRUSTED_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -437,16 +440,21 @@ def _unsafe_for_production() -> list[str]:
         "MINT_SMS_WEBHOOK_SECRET": "dev-only-sms-webhook-secret",
         "MINT_ERASURE_HASH_KEY": "dev-only-erasure-hash-key",
     }
+    # Blank, or the published value in other case or with padding, is no secret either.
     problems = [
         f"{name} is missing or left at its development value"
         for name, value in development.items()
-        if globals()[name] in ("", value)
+        if globals()[name].strip().lower() in ("", value.lower())
     ]
     # These mark an email "sent" (starting N3's deemed-served clock) while nothing is delivered.
     email_backend = globals()["EMAIL_BACKEND"]
     if email_backend.rsplit(".", 2)[-2] in ("console", "locmem", "dummy", "filebased"):
         problems.append(f"EMAIL_URL is missing or names a backend that delivers nothing ({email_backend})")
-    if "ALLOWED_HOSTS" not in env.ENVIRON or not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    def too_wide(pattern: str) -> bool:  # blank, a wildcard, or a whole top-level domain (".com")
+        pattern = pattern.strip()
+        return not pattern or "*" in pattern or (pattern.startswith(".") and "." not in pattern[1:])
+
+    if "ALLOWED_HOSTS" not in env.ENVIRON or not ALLOWED_HOSTS or any(map(too_wide, ALLOWED_HOSTS)):
         problems.append("ALLOWED_HOSTS is missing or a wildcard: list the host names this site answers to")
     return problems
 

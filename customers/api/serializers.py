@@ -3,7 +3,6 @@ email, a valid phone number, an ISO country, a real date); the rules are the ser
 
 from django.contrib.auth.password_validation import validate_password
 from django.urls import reverse
-from django_countries.serializer_fields import CountryField
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
@@ -21,13 +20,13 @@ from customers.models import (
     SourceOfFundsRequest,
 )
 from mint_shop.actors import Channel
-from mint_shop.api.fields import RefuseUnknownFields, max_length_of
+from mint_shop.api.fields import CountryCodeField, RefuseUnknownFields, max_length_of
 
 KEYED_CHANNELS = [Channel.PHONE, Channel.POST]
 
 
 class DeliveryAddressSerializer(serializers.ModelSerializer):
-    country = CountryField(default="GB")
+    country = CountryCodeField(default="GB")
 
     class Meta:
         model = DeliveryAddress
@@ -40,7 +39,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     phone = PhoneNumberField(read_only=True)
     mobile_phone = PhoneNumberField(read_only=True)
-    country = CountryField(read_only=True)
+    country = CountryCodeField(read_only=True)
     delivery_addresses = DeliveryAddressSerializer(many=True, read_only=True)
 
     class Meta:
@@ -76,7 +75,7 @@ class CustomerDetailsSerializer(RefuseUnknownFields, serializers.Serializer):
     address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     town = serializers.CharField(max_length=100, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
-    country = CountryField(required=False)
+    country = CountryCodeField(required=False)
     preferred_contact = serializers.ChoiceField(choices=PreferredContact.choices, required=False)
 
 

@@ -36,6 +36,7 @@ from customers.models import DueDiligenceCheck
 from customers.uploads import DOCUMENT_SIGNATURES
 from mint_shop.actors import Actor
 from mint_shop.api.parsers import BoundedJSONParser as JSONParser
+from mint_shop.api.query import query_text
 
 VIEW = "customers.view_customer"
 DUE_DILIGENCE = "customers.view_due_diligence"
@@ -52,7 +53,7 @@ class StaffCustomerListView(StaffEndpoint, generics.ListAPIView):
     permissions_by_method = {"GET": (VIEW,), "POST": ("customers.add_customer",)}
 
     def get_queryset(self):
-        return selectors.customer_list_for_staff(search=self.request.query_params.get("search", ""))
+        return selectors.customer_list_for_staff(search=query_text(self.request, "search") or "")
 
     @extend_schema(parameters=[OpenApiParameter("search", str, description="Name, email, phone or postcode")])
     def get(self, request, *args, **kwargs):

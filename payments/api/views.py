@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from customers.selectors import customer_get_for_user
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
-from mint_shop.api.query import query_id
+from mint_shop.api.query import query_id, query_text
 from payments import selectors
 from payments.api import serializers as s
 from payments.services import (
@@ -222,7 +222,7 @@ class StaffInstalmentPlanListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.instalment_plans_for_staff(status=self.request.query_params.get("status") or None)
+        return selectors.instalment_plans_for_staff(status=query_text(self.request, "status") or None)
 
 
 class StaffInstalmentDecisionView(APIView):
