@@ -446,6 +446,11 @@ def _unsafe_for_production() -> list[str]:
         for name, value in development.items()
         if globals()[name].strip().lower() in ("", value.lower())
     ]
+    if len(SECRET_KEY.strip()) < 50:  # what `check --deploy` asks of a key that signs sessions and tokens
+        problems.append("SECRET_KEY is shorter than 50 characters")
+    # Throttles count in the cache: a per-process one grants each gunicorn worker the whole rate again.
+    if CACHES["default"]["BACKEND"].rsplit(".", 2)[-2] in ("locmem", "dummy"):
+        problems.append("CACHE_URL is missing or names a cache each process keeps to itself (name a shared one, redis://…)")
     # These mark an email "sent" (starting N3's deemed-served clock) while nothing is delivered.
     email_backend = globals()["EMAIL_BACKEND"]
     if email_backend.rsplit(".", 2)[-2] in ("console", "locmem", "dummy", "filebased"):

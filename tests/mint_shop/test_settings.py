@@ -59,6 +59,7 @@ PRODUCTION = {
     "MINT_ERASURE_HASH_KEY": "erase-" + "r3alHashK3y" * 3,
     "EMAIL_URL": "smtp://mailer.mint.example:587",
     "ALLOWED_HOSTS": "backoffice.mint.example",
+    "CACHE_URL": "redis://cache.mint.example:6379/1",
 }
 
 
@@ -182,3 +183,20 @@ def test_production_refuses_allowed_hosts_that_match_a_whole_top_level_domain_or
 
 def test_production_accepts_a_domain_and_its_subdomains():
     assert _manage("check", **(PRODUCTION | {"ALLOWED_HOSTS": ".mint.example"})).returncode == 0
+
+
+@pytest.mark.parametrize("cache_url", [None, "locmemcache://", "dummycache://"])
+def test_production_refuses_a_cache_each_web_process_keeps_to_itself(cache_url):
+    """Throttles count in the cache: one per process lets every gunicorn worker grant the whole rate again."""
+    environment = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    if cache_url:
+        environment["CACHE_URL"] = cache_url
+    result = _manage("check", **environment)
+    assert result.returncode != 0, cache_url
+    assert "CACHE_URL is missing or names a cache each process keeps to itself" in result.stderr
+
+
+def test_production_refuses_a_secret_key_too_short_to_sign_with():
+    result = _manage("check", **(PRODUCTION | {"SECRET_KEY": "x"}))
+    assert result.returncode != 0
+    assert "SECRET_KEY is shorter than 50 characters" in result.stderr
