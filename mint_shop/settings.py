@@ -329,6 +329,7 @@ MINT_SMS_WEBHOOK_SECRET = env.str("MINT_SMS_WEBHOOK_SECRET", default="dev-only-s
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "DataRequestKindEnum": "consents.models.DataRequest.Kind",  # D6
+        "ActorKindEnum": "mint_shop.actors.ActorKind",  # who acted (issue 14: who revoked API access)
         "CallPurposeEnum": "customers.models.CallRecording.Purpose",
         "ContactKindEnum": "customers.models.ContactLogEntry.Kind",
         "CheckKindEnum": "customers.models.DueDiligenceCheck.Kind",
