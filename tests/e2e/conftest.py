@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import service_missing, totp_code
@@ -41,6 +42,9 @@ def browser_page():
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # The test's ORM calls inside Playwright's greenlet opened their own connection; close it here,
+        # or it outlives the test and PostgreSQL refuses to drop the test database.
+        connections.close_all()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
