@@ -189,7 +189,7 @@ class CustomerAdmin(ServiceAdmin, SimpleHistoryAdmin):
             customer_id=c.pk, actor=actor, reason=reason))
 
     def has_revoke_api_access_permission(self, request):
-        return request.user.has_perm("customers.add_apiaccessrevocation")
+        return request.user.has_perm("customers.revoke_api_access")
 
     def has_restrict_permission(self, request):
         return request.user.has_perm("customers.restrict_customer")

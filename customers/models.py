@@ -412,6 +412,8 @@ class ApiAccessRevocation(models.Model):
     class Meta:
         ordering = ["-revoked_at", "-id"]
         verbose_name = "API access revocation"
+        # Revocations are made by the service (API, Customer and Token admin actions), never by an add form.
+        permissions = [("revoke_api_access", "Can end a customer's API tokens and signed-in sessions")]
 
     def __str__(self) -> str:
         return f"{self.user} revoked {self.revoked_at:%Y-%m-%d %H:%M}"

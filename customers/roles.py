@@ -27,7 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.add_representative",
         "customers.add_evidencedocument",
         "customers.view_apiaccessrevocation",
-        "customers.add_apiaccessrevocation",  # issue 14: end a customer's API tokens and sessions
+        "customers.revoke_api_access",  # issue 14: end a customer's API tokens and sessions
     ],
     # Finance reads the customer a refund or payout goes to.
     "finance": ["customers.view_customer"],
@@ -50,6 +50,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_contactlogentry",
         "customers.view_callrecording",
         "customers.view_apiaccessrevocation",
-        "customers.add_apiaccessrevocation",
+        "customers.revoke_api_access",
     ],
 }

@@ -114,7 +114,7 @@ class StaffCustomerApiAccessRevokeView(StaffEndpoint, APIView):
     """Issue 14: end the customer's API token and every signed-in session (a lost phone, a suspected
     takeover); recorded with who did it."""
 
-    permissions_by_method = {"POST": ("customers.add_apiaccessrevocation",)}
+    permissions_by_method = {"POST": ("customers.revoke_api_access",)}
 
     @extend_schema(request=ApiAccessRevocationSerializer, responses={201: ApiAccessRevocationSerializer})
     def post(self, request, pk: int):

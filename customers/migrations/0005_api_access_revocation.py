@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'API access revocation',
                 'ordering': ['-revoked_at', '-id'],
+                'permissions': [('revoke_api_access', "Can end a customer's API tokens and signed-in sessions")],
             },
         ),
         # Customer service and compliance may revoke (customers/roles.py).

@@ -60,6 +60,7 @@ class ExpiringSessionTokenStrategy(SessionTokenStrategy):
 
     def create_session_token(self, request) -> str:
         session = request.session
-        if SESSION_KEY in session and session.get("_session_expiry") is None:
+        # An absolute end is kept as an ISO date string; a number (or none) is an age, renewed on save.
+        if SESSION_KEY in session and not isinstance(session.get("_session_expiry"), str):
             session.set_expiry(clock.now() + token_lifetime())
         return super().create_session_token(request)
