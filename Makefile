@@ -9,7 +9,7 @@ STRIPE_PORT ?= 8420
 MINT_VAR_DIR ?= $(CURDIR)/var
 export STRIPE_PORT MINT_VAR_DIR
 
-.PHONY: run test lint bench venv
+.PHONY: run test lint bench venv release serve
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,16 +33,25 @@ run: $(STAMP)
 	@echo
 	MINT_WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
+# Production (README "Deploying"): settings from the environment, or a .env file (honcho reads it).
+release: $(STAMP)
+	$(BIN)/python manage.py release
+
+serve: release
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start web worker beat
+
 # The test settings (tests/settings.py): development mode, explicitly, for the checks too.
 test: export DJANGO_SETTINGS_MODULE = tests.settings
 test: $(STAMP)
 	@echo "database: $${DATABASE_URL:-embedded SQLite}; broker: $${REDIS_URL:-embedded filesystem broker}"
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m bandit -c pyproject.toml -r . -ll -q
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m bandit -c pyproject.toml -r . -ll -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.launch

@@ -76,3 +76,10 @@ app.conf.beat_schedule = {
     },
 
 }
+
+
+@app.on_after_configure.connect
+def _redbeat_reads_the_redis_url(sender, **kwargs):
+    """RedBeat (README "Deploying") looks for its Redis URL under its own name, not Django's CELERY_ one."""
+    if sender.conf.get("redbeat_redis_url"):
+        sender.conf.redbeat_redis_url = sender.conf.get("redbeat_redis_url")

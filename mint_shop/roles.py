@@ -3,8 +3,9 @@
 Each app says which of its own permissions each role gets, in `<app>/roles.py`; this module
 adds them up. Data migrations call `roles_sync` to create the groups and keep them in step:
 an app that adds permissions edits its `roles.py` and adds a migration that calls
-`roles_sync` again. The admin and the staff API both check these permissions, so a role
-reaches the same things through either.
+`roles_sync` again; the release step (`manage.py release`) syncs them once more after migrating,
+so a role changed in a `roles.py` alone is in step too. The admin and the staff API both check
+these permissions, so a role reaches the same things through either.
 """
 
 from importlib import import_module
@@ -45,12 +46,25 @@ def roles_sync(apps, schema_editor=None) -> None:
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    _groups_sync(group_model=apps.get_model("auth", "Group"), permission_model=apps.get_model("auth", "Permission"))
+
+
+def roles_sync_installed() -> None:
+    """The same with the models as they are now, for the release step (after `migrate` made the permissions)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db import transaction
+
+    with transaction.atomic():
+        _groups_sync(group_model=Group, permission_model=Permission)
+
+
+def _groups_sync(*, group_model, permission_model) -> None:
     existing = {
         f"{app_label}.{codename}": pk
-        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+        for pk, app_label, codename in permission_model.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
     }
     for role, names in role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _ = group_model.objects.get_or_create(name=role)
         group.permissions.set([existing[name] for name in names if name in existing])

@@ -8,9 +8,13 @@ Redis and Stripe itself.
 """
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
+
+from mint_shop.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("MINT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "simple_history",
     "phonenumber_field",
     "django_countries",
+    "django_guid",  # the request id in every log line and in the tasks a request queues (mint_shop/logs.py)
     "mint_shop",
     "customers",
     "catalogue",
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # first, so every later line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -231,6 +237,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's refusals documented as a 4XX of {"code","rule","detail"} (issue 14).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mint_shop.api.schema.document_refusals",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -248,7 +259,9 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task taken by a worker that then dies (SIGKILL, the host lost) is handed out again after
+    # this; each task is idempotent and the sweeps find the work anyway, so it only bounds the wait.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     # kombu's filesystem transport: a broker that is only a folder, so nothing needs installing.
     CELERY_BROKER_URL = "filesystem://"
@@ -263,9 +276,20 @@ else:
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another; tasks are idempotent
+# A pool process killed mid-task (the OOM killer): its message is acknowledged, not put back, so a task
+# that kills its process cannot loop; the work is a row a sweep finds (tests/integration/test_worker_killed.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # Exactly one beat (README "Deploying"): RedBeat keeps the schedule in Redis under a lock; a second
+    # beat waits for the lock (a standby) and takes over within the lock's timeout if the first dies.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env.str("MINT_BEAT_KEY_PREFIX", default="mint:beat")
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 30  # seconds between two looks at the schedule, and lock renewals
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("MINT_BEAT_LOCK_TIMEOUT", default=150)
 
 # --- Card payments ----------------------------------------------------------------------
 # Unset key: the demo/test key and a localstripe process on this machine.
@@ -295,6 +319,9 @@ MINT_OUTBOX_MAX_ATTEMPTS = env.int("MINT_OUTBOX_MAX_ATTEMPTS", default=5)  # N4
 MINT_OUTBOX_RETRY_MAX_SECONDS = env.int("MINT_OUTBOX_RETRY_MAX_SECONDS", default=3600)  # N4: backoff cap
 # Work written for later and never started (its enqueue lost) is picked up by the sweeps after this.
 MINT_SWEEP_GRACE_SECONDS = env.int("MINT_SWEEP_GRACE_SECONDS", default=60)
+# A worker that takes a card operation has this long to finish it before a sweep may try it again
+# (a worker killed mid-call); longer than STRIPE_TIMEOUT_SECONDS, so two never call at once.
+MINT_CARD_CLAIM_LEASE_SECONDS = env.int("MINT_CARD_CLAIM_LEASE_SECONDS", default=300)
 
 # customers and consents (C, D)
 PHONENUMBER_DEFAULT_REGION = "GB"  # a number keyed without +44 is a UK one; stored E.164 (C8)
@@ -400,14 +427,20 @@ MINT_REFERRAL_CLAWBACK_WATCH_DAYS = env.int("MINT_REFERRAL_CLAWBACK_WATCH_DAYS",
 
 
 # --- Security (production) --------------------------------------------------------------
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# HTTPS only with DEBUG off (what `manage.py check --deploy` asks for); plain http for `make run`
+# and the tests (DEBUG=1). Each can be set in the environment, e.g. SECURE_HSTS_SECONDS=300 while
+# trying HTTPS out, or SECURE_SSL_REDIRECT=0 where the proxy redirects already.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may come over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The TLS-terminating proxy in front says the request came over HTTPS; off where there is none,
+# or anyone could claim HTTPS with the header.
+if env.bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
 
 
 def _unsafe_for_production() -> list[str]:
@@ -440,16 +473,13 @@ if not DEBUG and (_problems := _unsafe_for_production()):
         + ". Set them in the environment (README \"Configuration\"), or DEBUG=1 for development."
     )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
-        "axes": {"level": "WARNING"},  # every sign-in at INFO; lockouts are warnings
-        # A 4xx is a rule refusing bad input, answered as {"code","rule","detail"}; only 5xx are faults.
-        "django.request": {"level": "ERROR"},
-    },
+# --- Logs (README "Deploying") --------------------------------------------------------
+# One JSON object a line in production, each with the request id; plain lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=env.str("LOG_LEVEL", default="INFO"))
+logging.captureWarnings(True)  # a library's warning is a log line like any other, not loose text
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",  # read from the load balancer, or made here; answered in the response
+    "VALIDATE_GUID": True,  # an id that is not a UUID is replaced, so nothing odd reaches the logs
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],  # tasks a request queues carry its id
 }

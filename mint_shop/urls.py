@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from mint_shop.api.views import api_root, bad_request, healthz
+from mint_shop.api.views import api_root, bad_request, healthz, not_found
 
 admin.site.site_header = "Mint back office"
 admin.site.site_title = "Mint back office"
@@ -25,6 +25,7 @@ webhooks = [
 ]
 
 handler400 = bad_request
+handler404 = not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),

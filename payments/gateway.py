@@ -8,6 +8,7 @@ because localstripe ignores those keys, the services also look before they act
 """
 
 import datetime as dt
+import logging
 
 import stripe
 from django.conf import settings
@@ -17,6 +18,8 @@ from stripe import StripeClient
 RETRYABLE_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 # The card or its bank said no, or wants the customer present (M3: hold and tell them).
 DECLINE_ERRORS = (stripe.CardError,)
+
+logger = logging.getLogger(__name__)
 
 
 def stripe_client() -> StripeClient:
@@ -87,8 +90,32 @@ def payment_intent_retrieve(payment_intent_id: str):
 def payment_intent_find(*, metadata_key: str, value: str):
     """The PaymentIntent an earlier attempt made, found by our metadata, or None.
 
-    Only asked when an attempt may have reached Stripe without our hearing the answer.
+    Only asked when an attempt may have reached Stripe without our hearing the answer. One call
+    whatever the size of the account: Stripe's Search API on the metadata (`make run` and the
+    tests: the same search, added to localstripe by `mint_shop.localstripe_run`). Search is
+    eventually consistent (usually under a minute behind), so "not found" is not proof: the caller
+    then repeats the create with the operation's own idempotency key, which Stripe answers with the
+    object the first attempt made (keys are kept at least 24 hours). A server without search
+    (localstripe run bare, an account where Stripe offers none) gets the old paged listing,
+    logged, because it grows with the account.
     """
+    query = f"metadata['{metadata_key}']:'{_search_literal(value)}'"
+    try:
+        found = stripe_client().v1.payment_intents.search(params={"query": query, "limit": 1})
+    except stripe.InvalidRequestError as exc:
+        if exc.http_status not in (400, 404):
+            raise
+        logger.warning("PaymentIntent search unavailable (%s): listing every PaymentIntent instead", exc)
+        return _payment_intent_find_by_listing(metadata_key=metadata_key, value=value)
+    return found.data[0] if found.data else None
+
+
+def _search_literal(value: str) -> str:
+    """A value inside a Search query's quotes: Stripe escapes quotes and backslashes with a backslash."""
+    return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def _payment_intent_find_by_listing(*, metadata_key: str, value: str):
     for intent in stripe_client().v1.payment_intents.list(params={"limit": 100}).auto_paging_iter():
         if (intent.to_dict().get("metadata") or {}).get(metadata_key) == value:
             return intent

@@ -59,9 +59,10 @@ def _wait_for_port(port: int, seconds: float) -> bool:
 class LocalStripe:
     """A localstripe process on a free port, which can be stopped and started again."""
 
-    def __init__(self, state: Path, from_scratch: bool = True):
+    def __init__(self, state: Path, from_scratch: bool = True, search: bool = True):
         self.state = state
         self.from_scratch = from_scratch
+        self.search = search  # localstripe_run's PaymentIntent search, which localstripe lacks
         self.port = _free_port()
         self.process = None
 
@@ -72,7 +73,8 @@ class LocalStripe:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mint_shop.localstripe_run", "--port", str(self.port), "--state", str(self.state)]
-            + (["--from-scratch"] if self.from_scratch else []),
+            + (["--from-scratch"] if self.from_scratch else [])
+            + ([] if self.search else ["--without-search"]),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -38,3 +38,33 @@ class ExpiringSessionTokenScheme(XSessionTokenAuthenticationScheme):
     """Our X-Session-Token class (issue 14: it ends) is documented as allauth's own."""
 
     target_class = "mint_shop.api.authentication.ExpiringSessionTokenAuthentication"
+
+
+# Every refusal, whatever the endpoint: a 4xx of this shape (mint_shop/api/exceptions.py).
+REFUSAL_SCHEMA = {
+    "type": "object",
+    "description": "A refusal: which rule refused the request, and why. Nothing was written.",
+    "properties": {
+        "code": {"type": "string", "description": "What was refused, e.g. invalid_input, throttled"},
+        "rule": {"type": "string", "description": "The rule's id (DOMAIN.md), or input / access"},
+        "detail": {"description": "A message, or the refused fields with their messages"},
+    },
+    "required": ["code", "rule", "detail"],
+}
+
+
+def document_refusals(result, generator, request, public):
+    """drf-spectacular post-processing hook: each operation answers any 4xx as a refusal.
+
+    A status an operation documents itself (a 409 with its own body) keeps its own entry; the
+    "4XX" range covers the rest, so a client (and schemathesis) knows the shape of every refusal.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Refusal"] = REFUSAL_SCHEMA
+    refusal = {
+        "description": "Refused: nothing was written",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            operation.setdefault("responses", {}).setdefault("4XX", refusal)
+    return result

@@ -67,3 +67,11 @@ def bad_request(request, exception):
         return JsonResponse({"code": "request_too_large", "rule": "input", "detail": detail}, status=413)
     return JsonResponse({"code": "malformed_request", "rule": "input", "detail": "The request cannot be read."},
                         status=400)
+
+
+def not_found(request, exception):
+    """Django's handler404 (DEBUG off): a URL no route matches (`/api/v1/orders/abc/`) reaches an
+    API client as {"code", "rule", "detail"}, not an HTML page."""
+    if not request.path.startswith(_API_PATHS):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"code": "not_found", "rule": "access", "detail": "Not found."}, status=404)

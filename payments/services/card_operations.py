@@ -31,8 +31,10 @@ from payments.services.refunds import refund_card_part_paid, refund_for_withdraw
 
 logger = logging.getLogger(__name__)
 
-# A worker that claims an operation has this long before another may try it (a crash mid-call).
-CLAIM_LEASE = dt.timedelta(minutes=5)
+
+def claim_lease() -> dt.timedelta:
+    """How long a worker that claims an operation has before another may try it (a crash mid-call)."""
+    return dt.timedelta(seconds=settings.MINT_CARD_CLAIM_LEASE_SECONDS)
 
 
 class _NotYet(Exception):
@@ -86,7 +88,7 @@ def _claim(operation_id: int):
         first_attempt = operation.sent_at is None
         operation.sent_at = operation.sent_at or now
         operation.attempts += 1
-        operation.next_attempt_at = now + CLAIM_LEASE
+        operation.next_attempt_at = now + claim_lease()
         operation.save(update_fields=["sent_at", "attempts", "next_attempt_at"])
     return operation, first_attempt
 

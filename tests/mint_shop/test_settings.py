@@ -14,9 +14,35 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def _clean_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py with nothing from this shell but the PATH: what a fresh production host has."""
+    environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "mint_shop.settings"} | env
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_production_settings_pass_check_deploy_with_real_secrets():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    result = _clean_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+_SECURE = ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+_PRINT_SECURE = f"from django.conf import settings as s; print([bool(getattr(s, n)) for n in {_SECURE!r}])"
+
+
+def test_production_answers_only_over_https_and_development_over_http():
+    production = _clean_manage("shell", "--no-imports", "-c", _PRINT_SECURE, **PRODUCTION)
+    development = _clean_manage("shell", "--no-imports", "-c", _PRINT_SECURE, DEBUG="1")
+    assert production.returncode == 0 and development.returncode == 0, production.stderr + development.stderr
+    assert production.stdout.strip() == str([True] * len(_SECURE))
+    assert development.stdout.strip() == str([False] * len(_SECURE))
+
+
+def test_a_secure_setting_can_be_eased_from_the_environment():
+    result = _clean_manage("shell", "--no-imports", "-c", _PRINT_SECURE, **PRODUCTION, SECURE_SSL_REDIRECT="0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([False, True, True, True])
 
 
 def test_production_refuses_to_start_without_a_secret_key():
