@@ -20,3 +20,5 @@ ERASURE_MUST_WAIT = Rule("erasure_must_wait", "D7", 409)
 RETENTION_BELOW_LEGAL_MINIMUM = Rule("retention_below_legal_minimum", "D8", 400)
 RETENTION_RECORD_TYPE_UNKNOWN = Rule("retention_record_type_unknown", "D8", 400)
 SPECIAL_CATEGORY_WITHOUT_EXPLICIT_CONSENT = Rule("special_category_without_explicit_consent", "D10", 400)
+# D2: an inbound text whose HMAC signature does not match (counted by the webhook-failure throttle, issue 14).
+SMS_SIGNATURE_INVALID = Rule("bad_signature", "D2", 403)

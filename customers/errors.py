@@ -37,3 +37,5 @@ CALL_TIMES_INVALID = Rule("call_times_invalid", "C10", 400)
 TRANSCRIPT_MISSING = Rule("transcript_missing", "C10", 409)
 # Signing in (README "Signing in"): repeated failures lock the login for a while.
 SIGNIN_LOCKED_OUT = Rule("signin_locked_out", "access", 429)
+# Issue 14: API access is revoked for a login; a customer keyed by phone or post has none.
+CUSTOMER_HAS_NO_LOGIN = Rule("customer_has_no_login", "access", 409)

@@ -7,6 +7,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from customers.models import (
+    ApiAccessRevocation,
     CallRecording,
     ContactLogEntry,
     Customer,
@@ -290,3 +291,12 @@ class CallRecordingCreateSerializer(serializers.Serializer):
         if data["ended_at"] is not None and data["ended_at"] < data["started_at"]:
             raise serializers.ValidationError({"ended_at": "A call cannot end before it starts."})
         return data
+
+
+class ApiAccessRevocationSerializer(serializers.ModelSerializer):
+    """Issue 14: what a revocation ended, when and by whom."""
+
+    class Meta:
+        model = ApiAccessRevocation
+        fields = ["id", "revoked_at", "revoked_by_kind", "tokens_ended", "sessions_ended", "reason"]
+        read_only_fields = ["id", "revoked_at", "revoked_by_kind", "tokens_ended", "sessions_ended"]

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from customers import selectors, services
 from customers.api.base import StaffEndpoint, validated
 from customers.api.serializers import (
+    ApiAccessRevocationSerializer,
     CallRecordingCreateSerializer,
     CallRecordingSerializer,
     ContactLogEntrySerializer,
@@ -108,6 +109,20 @@ class StaffCustomerDeceasedView(StaffEndpoint, APIView):
             customer_id=pk, actor=_staff(request), **validated(DeceasedSerializer, request)
         )
         return Response(StaffCustomerSerializer(customer).data)
+
+
+class StaffCustomerApiAccessRevokeView(StaffEndpoint, APIView):
+    """Issue 14: end the customer's API token and every signed-in session (a lost phone, a suspected
+    takeover); recorded with who did it."""
+
+    permissions_by_method = {"POST": ("customers.revoke_api_access",)}
+
+    @extend_schema(request=ApiAccessRevocationSerializer, responses={201: ApiAccessRevocationSerializer})
+    def post(self, request, pk: int):
+        revocation = services.customer_api_access_revoke(
+            customer_id=pk, actor=_staff(request), **validated(ApiAccessRevocationSerializer, request)
+        )
+        return Response(ApiAccessRevocationSerializer(revocation).data, status=status.HTTP_201_CREATED)
 
 
 class StaffCheckListView(StaffEndpoint, generics.ListAPIView):
