@@ -49,7 +49,8 @@ ENV = {
     "DATABASE_URL": f"{SERVER}/{DB_NAME}",
     "REDIS_URL": REDIS_URL,
     "DEBUG": "0",
-    "SECRET_KEY": "bench-only-not-a-secret",
+    "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,  # production settings ask for 50 characters
+    "CACHE_URL": REDIS_URL,  # the throttles' counts, shared by the gunicorn workers as in production
     # Production settings refuse the development values; the bench sends no mail nor webhooks.
     "STRIPE_WEBHOOK_SECRET": "whsec_bench-only",
     "MINT_SMS_WEBHOOK_SECRET": "bench-only-sms-secret",
