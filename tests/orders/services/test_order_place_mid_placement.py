@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from catalogue.services import product_price_change
+from catalogue.services import product_price_change, product_withdraw
 from customers.services import customer_mark_deceased, customer_restrict
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
@@ -115,3 +115,13 @@ def test_p7_a_price_change_committed_mid_placement_is_not_charged_at_the_old_pri
         assert not Order.objects.filter(customer=customer).exists()
     else:
         assert [line.unit_price_pence for line in result.lines.all()] == [6000]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_p3_a_product_withdrawn_mid_placement_is_not_sold(shop):
+    customer, product, code = _setup()
+    result = _place_while(lambda: product_withdraw(product_id=product.pk, actor=Actor.system()), customer, product, code)
+    assert isinstance(result, RuleViolation) and result.rule == errors.PRODUCT_WITHDRAWN, result
+    assert not Order.objects.filter(customer=customer).exists()
+    product.refresh_from_db()
+    assert product.stock == 10
