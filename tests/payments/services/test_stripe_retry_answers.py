@@ -28,7 +28,9 @@ IN_PROGRESS = json.dumps(
         }
     }
 )
-NOTHING_FOUND = json.dumps({"object": "search_result", "data": [], "has_more": False, "url": "/v1/payment_intents/search"})
+NOTHING_FOUND = json.dumps(
+    {"object": "search_result", "data": [], "has_more": False, "url": "/v1/payment_intents/search"}
+)
 
 
 @pytest.fixture
