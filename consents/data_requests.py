@@ -33,6 +33,10 @@ def data_request_make(
     identity check is then recorded separately. The acknowledgment goes through the outbox.
     """
     received_at = received_at or clock.now()
+    if received_at > clock.now():  # it would put the statutory deadline off
+        raise RuleViolation(
+            errors.DATA_REQUEST_RECEIVED_IN_FUTURE, "A request cannot have been received later than now."
+        )
     with transaction.atomic(durable=True):
         customer = Customer.objects.get(pk=customer_id)
         request = DataRequest(

@@ -11,6 +11,7 @@ DATA_REQUEST_IDENTITY_UNCHECKED = Rule("data_request_identity_unchecked", "D6", 
 DATA_REQUEST_ALREADY_ANSWERED = Rule("data_request_already_answered", "D6", 409)
 DATA_REQUEST_EXTENSION_LATE = Rule("data_request_extension_late", "D6", 409)
 DATA_REQUEST_EXTENSION_INVALID = Rule("data_request_extension_invalid", "D6", 400)
+DATA_REQUEST_RECEIVED_IN_FUTURE = Rule("data_request_received_in_future", "D6", 400)
 RECTIFICATION_FIELD_UNKNOWN = Rule("rectification_field_unknown", "D6", 400)
 EXPORT_NOT_READY = Rule("export_not_ready", "D6", 409)
 EXPORT_LINK_EXPIRED = Rule("export_link_expired", "D6", 410)
@@ -19,3 +20,5 @@ ERASURE_MUST_WAIT = Rule("erasure_must_wait", "D7", 409)
 RETENTION_BELOW_LEGAL_MINIMUM = Rule("retention_below_legal_minimum", "D8", 400)
 RETENTION_RECORD_TYPE_UNKNOWN = Rule("retention_record_type_unknown", "D8", 400)
 SPECIAL_CATEGORY_WITHOUT_EXPLICIT_CONSENT = Rule("special_category_without_explicit_consent", "D10", 400)
+# D2: an inbound text whose HMAC signature does not match (counted by the webhook-failure throttle, issue 14).
+SMS_SIGNATURE_INVALID = Rule("bad_signature", "D2", 403)

@@ -3,17 +3,20 @@ addresses, consents, contact log and (with the permission) checks on one page; e
 goes through a service."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers import admin_pages as pages
 from customers import services
 from customers.admin_base import ReadOnlyInline, ServiceAdmin
 from customers.models import (
+    ApiAccessRevocation,
     CallRecording,
     ContactLogEntry,
     Customer,
@@ -29,7 +32,7 @@ from customers.models import (
 from customers.selectors import customer_filter_by_search
 from customers.services.accounts import DETAIL_FIELDS
 from mint_shop.actors import Actor, Channel
-from mint_shop.admin_forms import choose_page, chosen, service_page
+from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
 
 admin.site.register(User, UserAdmin)
 
@@ -121,7 +124,7 @@ class CustomerAdmin(ServiceAdmin, SimpleHistoryAdmin):
         "user", "date_of_birth", "created_at", "keyed_by", "registered_via", "capacity_declared_at",
         "checks_agreed_at", "restricted_at", "restriction_reason", "deceased_at", "open_orders_review_required",
     ]
-    actions = ["restrict", "lift_restriction", "mark_deceased"]
+    actions = ["restrict", "lift_restriction", "mark_deceased", "revoke_api_access"]
 
     def get_search_results(self, request, queryset, search_term):
         return customer_filter_by_search(queryset, search_term), False
@@ -179,6 +182,14 @@ class CustomerAdmin(ServiceAdmin, SimpleHistoryAdmin):
     def mark_deceased(self, request, queryset):
         self.run_action(request, queryset, lambda c, actor, reason: services.customer_mark_deceased(
             customer_id=c.pk, actor=actor))
+
+    @admin.action(description="Revoke API access: end their tokens and sessions", permissions=["revoke_api_access"])
+    def revoke_api_access(self, request, queryset):
+        self.run_action(request, queryset, lambda c, actor, reason: services.customer_api_access_revoke(
+            customer_id=c.pk, actor=actor, reason=reason))
+
+    def has_revoke_api_access_permission(self, request):
+        return request.user.has_perm("customers.revoke_api_access")
 
     def has_restrict_permission(self, request):
         return request.user.has_perm("customers.restrict_customer")
@@ -364,3 +375,39 @@ class CallRecordingAdmin(ServiceAdmin, SimpleHistoryAdmin):
 
     def has_transfer_permission(self, request):
         return request.user.has_perm("customers.change_callrecording")
+
+
+@admin.register(ApiAccessRevocation)
+class ApiAccessRevocationAdmin(NoDeadLinksAdmin):
+    """Issue 14: the record of each revocation; made by the Customer and Token actions or the API, never here."""
+
+    list_display = ["user", "revoked_at", "revoked_by_kind", "revoked_by", "tokens_ended", "sessions_ended", "reason"]
+    list_filter = ["revoked_by_kind"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = list_display + ["channel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class RevocableTokenAdmin(TokenAdmin):
+    """DRF's token admin, whose deletion is the revocation service (recorded, sessions ended too)."""
+
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke: end these logins' tokens and sessions", permissions=["delete"])
+    def revoke(self, request, queryset):
+        actor = Actor.staff(request.user)
+        for user_id in sorted(set(queryset.values_list("user_id", flat=True))):
+            services.api_access_revoke(user_id=user_id, actor=actor, reason="Token admin")
+        self.message_user(request, "Revoked.", messages.SUCCESS)

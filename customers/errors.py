@@ -29,6 +29,7 @@ PERSONAL_REPRESENTATIVE_NEEDS_DEATH = Rule("personal_representative_needs_death"
 CUSTOMER_DECEASED = Rule("customer_deceased", "C7", 409)
 ALREADY_DECEASED = Rule("already_deceased", "C7", 409)
 DATE_OF_DEATH_IN_FUTURE = Rule("date_of_death_in_future", "C7", 400)
+DATE_OF_DEATH_BEFORE_BIRTH = Rule("date_of_death_before_birth", "C7", 400)
 # C10 call recordings.
 RECORDING_TOO_LARGE = Rule("recording_too_large", "C10", 413)
 PAUSE_OUTSIDE_CALL = Rule("pause_outside_call", "C10", 400)
@@ -36,3 +37,5 @@ CALL_TIMES_INVALID = Rule("call_times_invalid", "C10", 400)
 TRANSCRIPT_MISSING = Rule("transcript_missing", "C10", 409)
 # Signing in (README "Signing in"): repeated failures lock the login for a while.
 SIGNIN_LOCKED_OUT = Rule("signin_locked_out", "access", 429)
+# Issue 14: API access is revoked for a login; a customer keyed by phone or post has none.
+CUSTOMER_HAS_NO_LOGIN = Rule("customer_has_no_login", "access", 409)

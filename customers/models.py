@@ -6,7 +6,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from mint_shop.actors import Channel
+from mint_shop.actors import ActorKind, Channel
 
 
 class User(AbstractUser):
@@ -390,3 +390,30 @@ class RecordingPause(models.Model):
 
     def __str__(self) -> str:
         return f"Paused {self.paused_at:%H:%M:%S}–{self.resumed_at:%H:%M:%S} ({self.reason})"
+
+
+class ApiAccessRevocation(models.Model):
+    """Issue 14: a login's API tokens and signed-in sessions ended at once, by its owner or by staff.
+
+    Kept for the back office's record of who cut off whose access, and when (the tokens themselves are deleted).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_revocations")
+    revoked_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_by_kind = models.CharField(max_length=16, choices=ActorKind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    tokens_ended = models.PositiveIntegerField()
+    sessions_ended = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-revoked_at", "-id"]
+        verbose_name = "API access revocation"
+        # Revocations are made by the service (API, Customer and Token admin actions), never by an add form.
+        permissions = [("revoke_api_access", "Can end a customer's API tokens and signed-in sessions")]
+
+    def __str__(self) -> str:
+        return f"{self.user} revoked {self.revoked_at:%Y-%m-%d %H:%M}"

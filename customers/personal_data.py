@@ -8,12 +8,14 @@ that runs, erasure keeps them and says until when.
 import datetime as dt
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from dateutil.relativedelta import relativedelta
 from django.db.models import Max
 
 from customers.audit import stamp
 from customers.models import (
+    ApiAccessRevocation,
     CallRecording,
     ContactLogEntry,
     Customer,
@@ -61,6 +63,8 @@ def export(customer_id: int) -> dict[str, list[dict]]:
                                              "recording_reference", "transcript_reference", "transcript_sent_at")),
         "recording_pauses": rows(RecordingPause.objects.filter(recording__in=recordings),
                                  ("paused_at", "resumed_at", "reason")),
+        "api_access_revocations": rows(ApiAccessRevocation.objects.filter(user__customer__pk=customer_id),
+                                       ("revoked_at", "revoked_by_kind", "tokens_ended", "sessions_ended", "reason")),
     }
 
 
@@ -95,6 +99,12 @@ def _sign_in_records_delete(customer: Customer) -> list[Note]:
     addresses = EmailAddress.objects.filter(user_id=customer.user_id)
     notes = [Note(label(address), "deleted", "sign-in email address") for address in addresses]
     addresses.delete()
+    # allauth's list of signed-in sessions holds each one's IP address and browser: ended and gone.
+    for session in UserSession.objects.filter(user_id=customer.user_id):
+        session.end()
+        notes.append(Note(label(session), "deleted", "signed-in session (address and browser)"))
+    revocations = ApiAccessRevocation.objects.filter(user_id=customer.user_id).exclude(reason="")
+    scrub(ApiAccessRevocation, revocations.values_list("pk", flat=True), {"reason": ERASED})
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         if model.objects.filter(username__in=names).delete()[0]:
             notes.append(Note(f"{model._meta.label} (sign-ins)", "deleted", "sign-in attempts and log"))
@@ -175,7 +185,7 @@ def sharing(customer_id: int | None) -> list[Shared]:
 PROVIDER = Provider(
     app="customers",
     models=(Customer, User, DeliveryAddress, Restriction, Representative, DueDiligenceCheck, SourceOfFundsRequest,
-            EvidenceDocument, ContactLogEntry, CallRecording, RecordingPause),
+            EvidenceDocument, ContactLogEntry, CallRecording, RecordingPause, ApiAccessRevocation),
     export=export, erase=erase, rectify=rectify, sharing=sharing, rectifiable=RECTIFIABLE,
 )
 

@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_representative",
         "customers.add_representative",
         "customers.add_evidencedocument",
+        "customers.view_apiaccessrevocation",
+        "customers.revoke_api_access",  # issue 14: end a customer's API tokens and sessions
     ],
     # Finance reads the customer a refund or payout goes to.
     "finance": ["customers.view_customer"],
@@ -47,5 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.verify_representative",
         "customers.view_contactlogentry",
         "customers.view_callrecording",
+        "customers.view_apiaccessrevocation",
+        "customers.revoke_api_access",
     ],
 }

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.headless",
+    "allauth.usersessions",  # lists each login's signed-in sessions, so they can be revoked (issue 14)
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -143,6 +144,14 @@ HEADLESS_CLIENTS = ("browser", "app")
 # allauth's own OpenAPI document is served (as JSON) and shown in /api/docs/ beside ours;
 # its HTML page would load Redoc from a CDN, so it is left off.
 HEADLESS_SERVE_SPECIFICATION = True
+# App session tokens end MINT_API_TOKEN_LIFETIME_HOURS after sign-in (issue 14), like DRF's tokens.
+HEADLESS_TOKEN_STRATEGY = "mint_shop.api.authentication.ExpiringSessionTokenStrategy"
+MINT_API_TOKEN_LIFETIME_HOURS = env.int("MINT_API_TOKEN_LIFETIME_HOURS", default=7 * 24)
+# Issue 14: a signed-in session (the admin, the browser storefront) ends after this long without a
+# request: a working day. Every request saves the session and so moves its end on.
+MINT_SESSION_IDLE_HOURS = env.int("MINT_SESSION_IDLE_HOURS", default=8)
+SESSION_COOKIE_AGE = MINT_SESSION_IDLE_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 # A storefront of its own, when there is one, receives the emailed links; otherwise Django's pages do.
 MINT_STOREFRONT_URL = env.str("MINT_STOREFRONT_URL", default="").rstrip("/")
@@ -194,10 +203,12 @@ STORAGES = {
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Issue 14: tokens end after MINT_API_TOKEN_LIFETIME_HOURS (mint_shop/api/authentication.py).
+        # First, so a request without credentials is a 401 naming the Token scheme.
+        "mint_shop.api.authentication.ExpiringTokenAuthentication",
         # The token a headless (app) sign-in returns, sent as X-Session-Token.
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
+        "mint_shop.api.authentication.ExpiringSessionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "mint_shop.api.schema.MintAutoSchema",
@@ -213,7 +224,12 @@ REST_FRAMEWORK = {
         "register": env.str("MINT_THROTTLE_REGISTER", default="10/hour"),
         "order_placement": env.str("MINT_THROTTLE_ORDER_PLACEMENT", default="30/hour"),
         "data_requests": env.str("MINT_THROTTLE_DATA_REQUESTS", default="10/day"),
+        # Webhook requests whose signature fails, per client address; well-signed ones are never counted.
+        "webhook_failures": env.str("MINT_THROTTLE_WEBHOOK_FAILURES", default="20/hour"),
     },
+    # The anonymous caller's address: with no proxy trusted the socket's, never the client's own
+    # X-Forwarded-For (which DRF would otherwise read whole: a new "address" each request).
+    "NUM_PROXIES": env.int("MINT_TRUSTED_PROXIES", default=0),
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -343,6 +359,7 @@ MINT_SMS_WEBHOOK_SECRET = env.str("MINT_SMS_WEBHOOK_SECRET", default="dev-only-s
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "DataRequestKindEnum": "consents.models.DataRequest.Kind",  # D6
+        "ActorKindEnum": "mint_shop.actors.ActorKind",  # who acted (issue 14: who revoked API access)
         "CallPurposeEnum": "customers.models.CallRecording.Purpose",
         "ContactKindEnum": "customers.models.ContactLogEntry.Kind",
         "CheckKindEnum": "customers.models.DueDiligenceCheck.Kind",
@@ -437,16 +454,26 @@ def _unsafe_for_production() -> list[str]:
         "MINT_SMS_WEBHOOK_SECRET": "dev-only-sms-webhook-secret",
         "MINT_ERASURE_HASH_KEY": "dev-only-erasure-hash-key",
     }
+    # Blank, or the published value in other case or with padding, is no secret either.
     problems = [
         f"{name} is missing or left at its development value"
         for name, value in development.items()
-        if globals()[name] in ("", value)
+        if globals()[name].strip().lower() in ("", value.lower())
     ]
+    if len(SECRET_KEY.strip()) < 50:  # what `check --deploy` asks of a key that signs sessions and tokens
+        problems.append("SECRET_KEY is shorter than 50 characters")
+    # Throttles count in the cache: a per-process one grants each gunicorn worker the whole rate again.
+    if CACHES["default"]["BACKEND"].rsplit(".", 2)[-2] in ("locmem", "dummy"):
+        problems.append("CACHE_URL is missing or names a cache each process keeps to itself (name a shared one, redis://…)")
     # These mark an email "sent" (starting N3's deemed-served clock) while nothing is delivered.
     email_backend = globals()["EMAIL_BACKEND"]
     if email_backend.rsplit(".", 2)[-2] in ("console", "locmem", "dummy", "filebased"):
         problems.append(f"EMAIL_URL is missing or names a backend that delivers nothing ({email_backend})")
-    if "ALLOWED_HOSTS" not in env.ENVIRON or not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    def too_wide(pattern: str) -> bool:  # blank, a wildcard, or a whole top-level domain (".com")
+        pattern = pattern.strip()
+        return not pattern or "*" in pattern or (pattern.startswith(".") and "." not in pattern[1:])
+
+    if "ALLOWED_HOSTS" not in env.ENVIRON or not ALLOWED_HOSTS or any(map(too_wide, ALLOWED_HOSTS)):
         problems.append("ALLOWED_HOSTS is missing or a wildcard: list the host names this site answers to")
     return problems
 

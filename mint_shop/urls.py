@@ -1,7 +1,9 @@
+from allauth.headless.constants import Client
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from customers.account_adapter import ClosedSignupView
 from mint_shop.api.views import api_root, bad_request, healthz, not_found
 
 admin.site.site_header = "Mint back office"
@@ -31,7 +33,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Customers sign in: allauth's headless API (browser session or app token) and its own
-    # pages, where the emailed password-reset and confirmation links land.
+    # pages, where the emailed password-reset and confirmation links land. Sign-up is the mint's
+    # own (/api/v1/register/): allauth's answers every caller alike, before reading the form.
+    *(path(f"_allauth/{client.value}/v1/auth/signup", ClosedSignupView.as_api_view(client=client))
+      for client in (Client.BROWSER, Client.APP)),
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     path("webhooks/", include(webhooks)),

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents import selectors, services
+from consents import errors, selectors, services
 from consents.api.serializers import (
     ConsentChangeSerializer,
     InboundSmsResultSerializer,
@@ -30,6 +30,8 @@ from customers.selectors import customer_get, customer_get_for_user, representat
 from mint_shop.actors import Actor
 from mint_shop.api.parsers import BoundedJSONParser as JSONParser
 from mint_shop.api.permissions import IsCustomer
+from mint_shop.api.throttles import ThrottledSignatureFailures
+from mint_shop.errors import RuleViolation
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +125,7 @@ class UnsubscribeView(APIView):
         return self.get(request, token)
 
 
-class InboundSmsWebhookView(APIView):
+class InboundSmsWebhookView(ThrottledSignatureFailures, APIView):
     """D2: the SMS provider forwards texts here. STOP from a known number opts out of SMS marketing.
 
     The body must carry the provider's HMAC-SHA256 signature (X-Mint-Signature); anything
@@ -133,16 +135,14 @@ class InboundSmsWebhookView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     parser_classes = [JSONParser, FormParser]
+    signature_failures = (errors.SMS_SIGNATURE_INVALID,)
 
     @extend_schema(request=InboundSmsSerializer, responses=InboundSmsResultSerializer)
     def post(self, request):
         expected = hmac.new(settings.MINT_SMS_WEBHOOK_SECRET.encode(), request.body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, request.headers.get("X-Mint-Signature", "")):
             logger.warning("inbound sms: bad signature; ignored")
-            return Response(
-                {"code": "bad_signature", "rule": "D2", "detail": "The signature does not match."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise RuleViolation(errors.SMS_SIGNATURE_INVALID, "The signature does not match.")
         data = validated(InboundSmsSerializer, request)
         opted_out = services.marketing_opt_out_by_sms(from_number=data["from"], body=data["body"])
         return Response({"opted_out": opted_out})

@@ -3,11 +3,11 @@ email, a valid phone number, an ISO country, a real date); the rules are the ser
 
 from django.contrib.auth.password_validation import validate_password
 from django.urls import reverse
-from django_countries.serializer_fields import CountryField
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from customers.models import (
+    ApiAccessRevocation,
     CallRecording,
     ContactLogEntry,
     Customer,
@@ -21,13 +21,13 @@ from customers.models import (
     SourceOfFundsRequest,
 )
 from mint_shop.actors import Channel
-from mint_shop.api.fields import RefuseUnknownFields, max_length_of
+from mint_shop.api.fields import CountryCodeField, RefuseUnknownFields, max_length_of
 
 KEYED_CHANNELS = [Channel.PHONE, Channel.POST]
 
 
 class DeliveryAddressSerializer(serializers.ModelSerializer):
-    country = CountryField(default="GB")
+    country = CountryCodeField(default="GB")
 
     class Meta:
         model = DeliveryAddress
@@ -40,7 +40,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     phone = PhoneNumberField(read_only=True)
     mobile_phone = PhoneNumberField(read_only=True)
-    country = CountryField(read_only=True)
+    country = CountryCodeField(read_only=True)
     delivery_addresses = DeliveryAddressSerializer(many=True, read_only=True)
 
     class Meta:
@@ -76,7 +76,7 @@ class CustomerDetailsSerializer(RefuseUnknownFields, serializers.Serializer):
     address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     town = serializers.CharField(max_length=100, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
-    country = CountryField(required=False)
+    country = CountryCodeField(required=False)
     preferred_contact = serializers.ChoiceField(choices=PreferredContact.choices, required=False)
 
 
@@ -291,3 +291,12 @@ class CallRecordingCreateSerializer(serializers.Serializer):
         if data["ended_at"] is not None and data["ended_at"] < data["started_at"]:
             raise serializers.ValidationError({"ended_at": "A call cannot end before it starts."})
         return data
+
+
+class ApiAccessRevocationSerializer(serializers.ModelSerializer):
+    """Issue 14: what a revocation ended, when and by whom."""
+
+    class Meta:
+        model = ApiAccessRevocation
+        fields = ["id", "revoked_at", "revoked_by_kind", "tokens_ended", "sessions_ended", "reason"]
+        read_only_fields = ["id", "revoked_at", "revoked_by_kind", "tokens_ended", "sessions_ended"]

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from customers import selectors, services
 from customers.api.base import StaffEndpoint, validated
 from customers.api.serializers import (
+    ApiAccessRevocationSerializer,
     CallRecordingCreateSerializer,
     CallRecordingSerializer,
     ContactLogEntrySerializer,
@@ -36,6 +37,7 @@ from customers.models import DueDiligenceCheck
 from customers.uploads import DOCUMENT_SIGNATURES
 from mint_shop.actors import Actor
 from mint_shop.api.parsers import BoundedJSONParser as JSONParser
+from mint_shop.api.query import query_text
 
 VIEW = "customers.view_customer"
 DUE_DILIGENCE = "customers.view_due_diligence"
@@ -52,7 +54,7 @@ class StaffCustomerListView(StaffEndpoint, generics.ListAPIView):
     permissions_by_method = {"GET": (VIEW,), "POST": ("customers.add_customer",)}
 
     def get_queryset(self):
-        return selectors.customer_list_for_staff(search=self.request.query_params.get("search", ""))
+        return selectors.customer_list_for_staff(search=query_text(self.request, "search") or "")
 
     @extend_schema(parameters=[OpenApiParameter("search", str, description="Name, email, phone or postcode")])
     def get(self, request, *args, **kwargs):
@@ -107,6 +109,20 @@ class StaffCustomerDeceasedView(StaffEndpoint, APIView):
             customer_id=pk, actor=_staff(request), **validated(DeceasedSerializer, request)
         )
         return Response(StaffCustomerSerializer(customer).data)
+
+
+class StaffCustomerApiAccessRevokeView(StaffEndpoint, APIView):
+    """Issue 14: end the customer's API token and every signed-in session (a lost phone, a suspected
+    takeover); recorded with who did it."""
+
+    permissions_by_method = {"POST": ("customers.revoke_api_access",)}
+
+    @extend_schema(request=ApiAccessRevocationSerializer, responses={201: ApiAccessRevocationSerializer})
+    def post(self, request, pk: int):
+        revocation = services.customer_api_access_revoke(
+            customer_id=pk, actor=_staff(request), **validated(ApiAccessRevocationSerializer, request)
+        )
+        return Response(ApiAccessRevocationSerializer(revocation).data, status=status.HTTP_201_CREATED)
 
 
 class StaffCheckListView(StaffEndpoint, generics.ListAPIView):

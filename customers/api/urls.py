@@ -9,6 +9,7 @@ staff = "staff/customers/"
 urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/api-access/", views.MyApiAccessView.as_view(), name="my-api-access"),
     path("me/addresses/", views.MyAddressListView.as_view(), name="my-address-list"),
     path("me/addresses/<int:pk>/", views.MyAddressDetailView.as_view(), name="my-address-detail"),
     path("me/representatives/", views.MyRepresentativeListView.as_view(), name="my-representative-list"),
@@ -22,6 +23,11 @@ urlpatterns = [
         f"{staff}<int:pk>/lift-restriction/",
         staff_views.StaffCustomerLiftRestrictionView.as_view(),
         name="staff-lift-restriction",
+    ),
+    path(
+        f"{staff}<int:pk>/revoke-api-access/",
+        staff_views.StaffCustomerApiAccessRevokeView.as_view(),
+        name="staff-revoke-api-access",
     ),
     path(f"{staff}<int:pk>/deceased/", staff_views.StaffCustomerDeceasedView.as_view(), name="staff-deceased"),
     path(f"{staff}<int:pk>/checks/", staff_views.StaffCheckListView.as_view(), name="staff-check-list"),

@@ -80,6 +80,18 @@ class MeView(CustomerAccountView):
         return selectors.customer_get_for_user(user=self.request.user), Actor.customer(self.request.user)
 
 
+class MyApiAccessView(APIView):
+    """Issue 14: sign out everywhere: the customer's API token and every signed-in session end now,
+    this one included. (allauth's DELETE /_allauth/app/v1/auth/session ends only the current one.)"""
+
+    permission_classes = [IsCustomer]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        services.api_access_revoke(user_id=request.user.pk, actor=Actor.customer(request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class RepresentedCustomerView(CustomerAccountView):
     """C6: a verified representative reads and changes the details of the customer they act for."""
 

@@ -16,6 +16,7 @@ from customers.services.accounts import (
     delivery_address_remove,
     delivery_address_update,
 )
+from customers.services.api_access import api_access_revoke, customer_api_access_revoke
 from customers.services.contacts import (
     call_recording_pause_record,
     call_recording_record,
@@ -39,6 +40,8 @@ from customers.services.representatives import (
 from customers.services.staff_totp import staff_totp_enrol
 
 __all__ = [
+    "api_access_revoke",
+    "customer_api_access_revoke",
     "call_recording_pause_record",
     "call_recording_record",
     "call_recording_transcript_transfer_record",

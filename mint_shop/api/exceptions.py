@@ -6,10 +6,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from mint_shop.api.authentication import TokenExpired
 from mint_shop.errors import RuleViolation
 
 # DRF's own refusals, named for the rule they keep.
 _DRF_RULES = {
+    TokenExpired: ("token_expired", "access"),  # before its parent, AuthenticationFailed
     exceptions.NotAuthenticated: ("not_authenticated", "access"),
     exceptions.AuthenticationFailed: ("authentication_failed", "access"),
     exceptions.PermissionDenied: ("permission_denied", "access"),

@@ -1,5 +1,6 @@
 """Input fields shared by every app's serializers."""
 
+from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from mint_shop.money import MAX_PENCE
@@ -35,4 +36,15 @@ class RefuseUnknownFields:
         unknown = sorted(set(getattr(data, "keys", dict)()) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: "This field cannot be changed here." for name in unknown})
+        return super().to_internal_value(data)
+
+
+class CountryCodeField(CountryField):
+    """django-countries' field, refusing what is not ASCII text: a code in other digits ("²", "①")
+    passes str.isdigit(), which the library then hands to int() and fails with a 500, and it turns
+    0, false or an object into a blank country (issue 14)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.isascii():
+            self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)

@@ -6,6 +6,7 @@ where it holds null. The model field knows; this asks it.
 """
 
 from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.contrib.django_allauth import XSessionTokenAuthenticationScheme
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -31,6 +32,12 @@ class MintAutoSchema(AutoSchema):
                 if model_field.null:
                     field.allow_null = True
         return super()._map_serializer_field(field, direction, bypass_extensions)
+
+
+class ExpiringSessionTokenScheme(XSessionTokenAuthenticationScheme):
+    """Our X-Session-Token class (issue 14: it ends) is documented as allauth's own."""
+
+    target_class = "mint_shop.api.authentication.ExpiringSessionTokenAuthentication"
 
 
 # Every refusal, whatever the endpoint: a 4xx of this shape (mint_shop/api/exceptions.py).

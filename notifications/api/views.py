@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions
+from mint_shop.api.query import query_text
 from notifications import selectors, services
 from notifications.api.serializers import MessageSerializer
 
@@ -22,7 +23,7 @@ class StaffMessageListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.message_list_for_staff(status=self.request.query_params.get("status"))
+        return selectors.message_list_for_staff(status=query_text(self.request, "status"))
 
 
 class StaffPrintQueueExportView(APIView):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from customers.models import Customer
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
+from mint_shop.api.query import query_text
 from mint_shop.api.throttles import WriteRateThrottle
 from orders import selectors, services
 from orders.api import serializers as s
@@ -182,7 +183,7 @@ class StaffOrderListCreateView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.order_list_for_staff(status=self.request.query_params.get("status"))
+        return selectors.order_list_for_staff(status=query_text(self.request, "status"))
 
     @extend_schema(
         request=s.StaffOrderPlaceSerializer,

@@ -10,8 +10,9 @@ from rest_framework.views import APIView
 from customers.selectors import customer_get_for_user
 from mint_shop.actors import Actor
 from mint_shop.api.permissions import HasStaffPermissions, IsCustomer
-from mint_shop.api.query import query_id
-from payments import selectors
+from mint_shop.api.query import query_id, query_text
+from mint_shop.api.throttles import ThrottledSignatureFailures
+from payments import errors, selectors
 from payments.api import serializers as s
 from payments.services import (
     card,
@@ -222,7 +223,7 @@ class StaffInstalmentPlanListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.instalment_plans_for_staff(status=self.request.query_params.get("status") or None)
+        return selectors.instalment_plans_for_staff(status=query_text(self.request, "status") or None)
 
 
 class StaffInstalmentDecisionView(APIView):
@@ -359,11 +360,12 @@ class MyInstalmentPlanListView(generics.ListAPIView):
 # --- Stripe webhook (M10) -----------------------------------------------------------------
 
 
-class StripeWebhookView(APIView):
+class StripeWebhookView(ThrottledSignatureFailures, APIView):
     """Stripe's events: signature checked, stored once, processed in the background."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    signature_failures = (errors.WEBHOOK_SIGNATURE_INVALID,)
 
     @extend_schema(request={"application/json": dict}, responses={200: None})
     def post(self, request):

@@ -215,10 +215,11 @@ def authorisation_capture(*, order_id: int, line_ids: list[int], actor: Actor) -
             or deadline_passed(authorisation)
             or _capture_under_way(order_payment)
         ):
+            state = authorisation.get_status_display().lower() if authorisation else "missing (no card hold)"
             raise RuleViolation(
                 errors.AUTHORISATION_NOT_CAPTURABLE,
                 f"The card hold on order {order_id} cannot be captured: it is "
-                f"{authorisation.get_status_display().lower()}, already being captured, or past Stripe's deadline.",
+                f"{state}, already being captured, or past Stripe's deadline.",
             )
         lines = list(order.lines.filter(pk__in=line_ids, card_payment__isnull=True).order_by("pk"))
         if not lines:

@@ -63,7 +63,8 @@ def statement_import_bank_csv(*, csv_text: str, actor: Actor) -> int:
             raise RuleViolation(
                 errors.STATEMENT_INVALID, f"Row {number}: the date, amount or reference cannot be read."
             ) from None
-        pence = pounds * 100
+        # Finite first: any sum made with a signalling NaN ("sNaN") raises rather than answers.
+        pence = pounds * 100 if pounds.is_finite() else pounds
         if not pence.is_finite() or pence != pence.to_integral_value() or pence == 0 or abs(pence) > MAX_PENCE:
             raise RuleViolation(
                 errors.STATEMENT_INVALID, f"Row {number}: the amount must be whole pence, not zero, and not beyond "

@@ -136,6 +136,7 @@ def production_env(fresh_database, mailbox, stripe_server, tmp_path):
         PYTHONUNBUFFERED="1",
         DATABASE_URL=fresh_database,
         REDIS_URL=settings.REDIS_URL,
+        CACHE_URL=settings.REDIS_URL,  # throttles shared by the web workers
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         STRIPE_SECRET_KEY=f"sk_test_{secrets.token_hex(12)}",

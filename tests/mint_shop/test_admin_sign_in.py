@@ -27,7 +27,7 @@ def test_the_admin_refuses_a_sensitive_role_without_the_second_factor(role, staf
     assert response.status_code == 200  # the login page again, with the reason
     assert "Enter the code from your authenticator app." in response.content.decode()
     assert client.get("/admin/").status_code == 302
-    assert client.get("/api/v1/staff/outbox/").status_code == 403  # no session at all
+    assert client.get("/api/v1/staff/outbox/").status_code == 401  # no session at all
 
 
 @pytest.mark.parametrize("role", ["finance", "compliance"])

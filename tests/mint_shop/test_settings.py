@@ -59,6 +59,7 @@ PRODUCTION = {
     "MINT_ERASURE_HASH_KEY": "erase-" + "r3alHashK3y" * 3,
     "EMAIL_URL": "smtp://mailer.mint.example:587",
     "ALLOWED_HOSTS": "backoffice.mint.example",
+    "CACHE_URL": "redis://cache.mint.example:6379/1",
 }
 
 
@@ -152,3 +153,50 @@ def test_sqlite_lets_the_web_server_and_the_worker_write_at_once(tmp_path):
     result = _manage("shell", "--no-imports", "-c", _SQLITE_WRITERS, DATABASE_URL=database)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "no", "errors", "3"]
+
+
+@pytest.mark.parametrize(
+    ("name", "disguised"),
+    [
+        ("SECRET_KEY", "   "),
+        ("SECRET_KEY", "DEV-ONLY-INSECURE-KEY"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe "),
+        ("STRIPE_WEBHOOK_SECRET", "\t"),
+        ("MINT_SMS_WEBHOOK_SECRET", " Dev-Only-SMS-Webhook-Secret"),
+        ("MINT_ERASURE_HASH_KEY", "  "),
+    ],
+)
+def test_production_refuses_a_secret_blank_or_a_development_value_in_disguise(name, disguised):
+    """Whitespace is no secret, and the published value in other case or padding is as guessable."""
+    result = _manage("check", **(PRODUCTION | {name: disguised}))
+    assert result.returncode != 0, (name, disguised)
+    assert f"{name} is missing or left at its development value" in result.stderr
+
+
+@pytest.mark.parametrize("allowed_hosts", [".com", "backoffice.mint.example,.example", ".", " "])
+def test_production_refuses_allowed_hosts_that_match_a_whole_top_level_domain_or_nothing(allowed_hosts):
+    """`.com` lets any host under .com through, as good as `*` for a forged Host header."""
+    result = _manage("check", **(PRODUCTION | {"ALLOWED_HOSTS": allowed_hosts}))
+    assert result.returncode != 0, allowed_hosts
+    assert "ALLOWED_HOSTS is missing or a wildcard" in result.stderr
+
+
+def test_production_accepts_a_domain_and_its_subdomains():
+    assert _manage("check", **(PRODUCTION | {"ALLOWED_HOSTS": ".mint.example"})).returncode == 0
+
+
+@pytest.mark.parametrize("cache_url", [None, "locmemcache://", "dummycache://"])
+def test_production_refuses_a_cache_each_web_process_keeps_to_itself(cache_url):
+    """Throttles count in the cache: one per process lets every gunicorn worker grant the whole rate again."""
+    environment = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    if cache_url:
+        environment["CACHE_URL"] = cache_url
+    result = _manage("check", **environment)
+    assert result.returncode != 0, cache_url
+    assert "CACHE_URL is missing or names a cache each process keeps to itself" in result.stderr
+
+
+def test_production_refuses_a_secret_key_too_short_to_sign_with():
+    result = _manage("check", **(PRODUCTION | {"SECRET_KEY": "x"}))
+    assert result.returncode != 0
+    assert "SECRET_KEY is shorter than 50 characters" in result.stderr

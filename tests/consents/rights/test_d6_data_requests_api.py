@@ -112,3 +112,16 @@ def test_d6_rectification_corrects_through_the_owning_app_and_refuses_unknown_fi
     customer.refresh_from_db()
     assert customer.last_name == "Smith"
     assert customer.history.first().history_user == compliance.handler._force_user
+
+
+@pytest.mark.parametrize("received_at", ["9999-12-31T09:00:00Z", "2026-12-25T09:00:00Z"])
+def test_d6_a_request_keyed_as_received_in_the_future_is_refused_and_nothing_written(staff_user, received_at):
+    """A receipt dated ahead would put the one-month deadline off (or past the calendar's end: a 500)."""
+    customer = CustomerFactory()
+    with time_machine.travel(NOON, tick=False):
+        keyed = api(staff_user("customer_service")).post("/api/v1/staff/data-requests/", {
+            "customer_id": customer.pk, "kind": "access", "received_at": received_at, "received_via": "letter",
+        }, format="json")
+    assert keyed.status_code == 400, keyed.content
+    assert (keyed.json()["code"], keyed.json()["rule"]) == ("data_request_received_in_future", "D6")
+    assert not DataRequest.objects.exists()

@@ -233,3 +233,14 @@ def test_c4_a_check_of_a_representative_must_be_of_that_customers_representative
                                {"kind": "identity", "representative": someone_elses.pk}, format="json")
     assert response.status_code == 404
     assert not DueDiligenceCheck.objects.exists()
+
+
+@pytest.mark.parametrize("died_on", ["1800-01-01", "1980-05-16"])
+def test_c7_a_death_dated_before_the_customers_birth_is_refused_and_nothing_written(customer_service, died_on):
+    customer = CustomerFactory(date_of_birth=dt.date(1980, 5, 17))
+    response = customer_service.post(f"/api/v1/staff/customers/{customer.pk}/deceased/", {"died_on": died_on},
+                                     format="json")
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["rule"]) == ("date_of_death_before_birth", "C7")
+    customer.refresh_from_db()
+    assert customer.deceased_at is None

@@ -237,3 +237,34 @@ def test_m9_stripe_import_while_stripe_is_unreachable_is_a_503_in_the_error_shap
     assert response.status_code == 503
     assert response.json()["code"] == "stripe_unavailable" and response.json()["rule"] == "M9"
     assert not StatementLine.objects.exists()
+
+
+@pytest.mark.parametrize("order", ["\u00b2", "\u0661", "\u2460"])
+def test_m9_a_ledger_filter_in_digits_that_are_not_ascii_is_a_400_in_the_error_shape(finance, order):
+    """str.isdigit() holds for "²", "١" and "①"; they are still no order id."""
+    response = finance.get("/api/v1/staff/ledger/", {"order": order})
+    assert response.status_code == 400
+    assert (response.json()["code"], list(response.json()["detail"])) == ("invalid_input", ["order"])
+
+
+def test_m4_capturing_an_order_paid_by_transfer_with_no_card_hold_is_a_409_naming_m4(finance, transfer_order):
+    before = LedgerEntry.objects.count()
+    response = finance.post(f"/api/v1/staff/payments/orders/{transfer_order.pk}/capture/",
+                            {"line_ids": [line.pk for line in transfer_order.lines.all()]}, format="json")
+    assert response.status_code == 409, response.content
+    assert (response.json()["code"], response.json()["rule"]) == ("authorisation_not_capturable", "M4")
+    assert LedgerEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("amount", ["sNaN", "-sNaN", "sNaN123"])
+def test_m9_a_bank_statement_amount_that_is_a_signalling_nan_is_a_400_and_nothing_imported(finance, amount):
+    """Decimal reads "sNaN", and raises InvalidOperation at the first sum made with it."""
+    from payments.models import StatementLine
+
+    response = finance.post(
+        "/api/v1/staff/reconciliation/bank-import/",
+        {"csv": f"date,amount,reference\n2026-11-20,9.99,FINE\n2026-11-20,{amount},ODD\n"},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["rule"] == "M9"
+    assert not StatementLine.objects.exists()

@@ -1,0 +1,66 @@
+"""API credentials that end (issue 14): DRF's tokens and allauth's app session tokens live
+MINT_API_TOKEN_LIFETIME_HOURS from sign-in, and a token that has ended answers 401 `token_expired`.
+
+Revoking (customers.services.api_access_revoke) deletes the DRF token and ends the allauth
+sessions that allauth.usersessions lists for the login.
+"""
+
+import datetime as dt
+
+from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from mint_shop import clock
+
+
+def token_lifetime() -> dt.timedelta:
+    return dt.timedelta(hours=settings.MINT_API_TOKEN_LIFETIME_HOURS)
+
+
+class TokenExpired(AuthenticationFailed):
+    default_detail = "This token has expired or was signed out: sign in again."
+    default_code = "token_expired"
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's `Authorization: Token …`, refused once the token is older than its lifetime.
+
+    First in DEFAULT_AUTHENTICATION_CLASSES, so an unauthenticated API request is a 401 with
+    `WWW-Authenticate: Token` (DRF answers 403 when the first class names no scheme)."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token.created <= clock.now() - token_lifetime():
+            raise TokenExpired()
+        return user, token
+
+
+class ExpiringSessionTokenAuthentication(XSessionTokenAuthentication):
+    """allauth's `X-Session-Token`: a token whose session has ended (expired, signed out, revoked)
+    is refused with a 401 instead of passing as anonymous."""
+
+    def authenticate(self, request):
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        found = authenticate_by_x_session_token(token)
+        if found is None:
+            raise TokenExpired()
+        return found
+
+
+class ExpiringSessionTokenStrategy(SessionTokenStrategy):
+    """allauth's session tokens (the session key), given an absolute end at sign-in: the token lifetime,
+    however often it is used. Before sign-in the session's own (idle) age applies."""
+
+    def create_session_token(self, request) -> str:
+        session = request.session
+        # An absolute end is kept as an ISO date string; a number (or none) is an age, renewed on save.
+        if SESSION_KEY in session and not isinstance(session.get("_session_expiry"), str):
+            session.set_expiry(clock.now() + token_lifetime())
+        return super().create_session_token(request)

@@ -1,0 +1,137 @@
+"""Issue 14: API tokens end after their lifetime, and customers and staff can revoke them, recorded.
+
+Both kinds of token the API takes are covered: DRF's `Authorization: Token …` (issued by an
+administrator) and allauth's app session token (`X-Session-Token`, from signing in).
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from customers.models import ApiAccessRevocation, Customer
+from mint_shop.actors import ActorKind
+from tests.customers.api import test_signin
+from tests.customers.api.test_signin import APP, sign_in
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+customer = test_signin.customer  # a registered customer who signs in with the password
+fresh_rate_limits = test_signin.fresh_rate_limits
+
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def _token_client(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def _app_token() -> str:
+    response = sign_in(Client(), base=APP)
+    assert response.status_code == 200, response.json()
+    return response.json()["meta"]["session_token"]
+
+
+def _refused_as_expired(response) -> bool:
+    return response.status_code == 401 and response.json() == {
+        "code": "token_expired", "rule": "access", "detail": response.json()["detail"],
+    }
+
+
+def test_api_token_expires_after_its_lifetime(settings):
+    lifetime = dt.timedelta(hours=settings.MINT_API_TOKEN_LIFETIME_HOURS)
+    me = CustomerFactory()
+    with time_machine.travel(START, tick=False) as clock:
+        token = Token.objects.create(user=me.user)
+        clock.move_to(START + lifetime - dt.timedelta(minutes=1))
+        assert _token_client(token.key).get("/api/v1/me/").json()["id"] == me.pk
+        clock.move_to(START + lifetime + dt.timedelta(minutes=1))
+        expired = _token_client(token.key).get("/api/v1/me/")
+    assert _refused_as_expired(expired)
+    assert expired["WWW-Authenticate"] == "Token"
+
+
+def test_app_session_token_expires_after_its_lifetime_however_often_it_is_used(customer, settings):
+    lifetime = dt.timedelta(hours=settings.MINT_API_TOKEN_LIFETIME_HOURS)
+    assert lifetime > dt.timedelta(hours=settings.MINT_SESSION_IDLE_HOURS)  # not the idle limit of sessions
+    with time_machine.travel(START, tick=False) as clock:
+        token = _app_token()
+        client = Client(headers={"X-Session-Token": token})
+        clock.move_to(START + lifetime - dt.timedelta(minutes=1))
+        assert client.get("/api/v1/me/").json()["id"] == customer["id"]
+        clock.move_to(START + lifetime + dt.timedelta(minutes=1))
+        assert _refused_as_expired(client.get("/api/v1/me/"))
+
+
+def test_a_request_without_credentials_is_a_401_in_the_error_shape():
+    response = APIClient().get("/api/v1/me/")
+    assert (response.status_code, response.json()["code"], response["WWW-Authenticate"]) == (
+        401, "not_authenticated", "Token",
+    )
+
+
+def test_a_customer_revokes_all_their_tokens_and_the_revocation_is_recorded(customer):
+    user = Customer.objects.get(pk=customer["id"]).user
+    key = Token.objects.create(user=user).key
+    app_token = _app_token()
+    other = Token.objects.create(user=CustomerFactory().user).key
+
+    assert Client(headers={"X-Session-Token": app_token}).delete("/api/v1/me/api-access/").status_code == 204
+
+    assert _refused_as_expired(Client(headers={"X-Session-Token": app_token}).get("/api/v1/me/"))
+    assert _token_client(key).get("/api/v1/me/").status_code == 401
+    assert _token_client(other).get("/api/v1/me/").status_code == 200  # another customer's token is untouched
+    revocation = ApiAccessRevocation.objects.get()
+    assert (revocation.user, revocation.revoked_by, revocation.revoked_by_kind) == (user, user, ActorKind.CUSTOMER)
+    assert (revocation.tokens_ended, revocation.sessions_ended) == (1, 1)
+
+
+def test_customer_service_revokes_a_customers_tokens_and_who_did_it_is_recorded(customer, staff_user):
+    user = Customer.objects.get(pk=customer["id"]).user
+    key = Token.objects.create(user=user).key
+    app_token = _app_token()
+    agent = staff_user("customer_service")
+    staff = APIClient()
+    staff.force_authenticate(agent)
+
+    response = staff.post(f"/api/v1/staff/customers/{customer['id']}/revoke-api-access/", {"reason": "Lost phone"})
+
+    assert response.status_code == 201, response.json()
+    assert _token_client(key).get("/api/v1/me/").status_code == 401
+    assert Client(headers={"X-Session-Token": app_token}).get("/api/v1/me/").status_code == 401
+    revocation = ApiAccessRevocation.objects.get()
+    assert (revocation.revoked_by, revocation.revoked_by_kind, revocation.reason) == (
+        agent, ActorKind.STAFF, "Lost phone",
+    )
+
+
+def test_staff_cannot_revoke_api_access_of_a_customer_without_a_login(staff_user):
+    keyed = CustomerFactory(user=None)
+    staff = APIClient()
+    staff.force_authenticate(staff_user("customer_service"))
+    response = staff.post(f"/api/v1/staff/customers/{keyed.pk}/revoke-api-access/", {})
+    assert (response.status_code, response.json()["code"]) == (409, "customer_has_no_login")
+    assert not ApiAccessRevocation.objects.exists()
+
+
+def test_the_token_admins_revoke_action_ends_the_tokens_and_records_the_superuser(django_user_model):
+    from customers.services import staff_totp_enrol
+    from mint_shop.actors import Actor
+
+    admin_user = django_user_model.objects.create_superuser(username="root", password="x", email="root@mint.example")
+    admin_user.otp_device = staff_totp_enrol(user_id=admin_user.pk, actor=Actor.system())
+    owner = CustomerFactory().user
+    token = Token.objects.create(user=owner)
+    client = Client()
+    client.force_login(admin_user)
+
+    response = client.post("/admin/authtoken/tokenproxy/", {"action": "revoke", "_selected_action": [token.pk]})
+
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=owner).exists()
+    assert ApiAccessRevocation.objects.get().revoked_by == admin_user
