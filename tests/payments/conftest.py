@@ -4,6 +4,8 @@ import os
 import signal
 from contextlib import contextmanager
 
+from urllib.parse import unquote
+
 import pytest
 
 from mint_shop.actors import Actor
@@ -109,3 +111,22 @@ def stripe_paused(localstripe, settings):
 
     yield paused
     os.kill(localstripe.process.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def stripe_requests(monkeypatch):
+    """Every HTTP request the stripe SDK makes through the gateway, as (method, path, query string)."""
+    import stripe
+
+    from payments import gateway
+
+    sent = []
+
+    class Counting(stripe.RequestsClient):
+        def request(self, method, url, headers, post_data=None):
+            path, _, query = url.partition("?")
+            sent.append((method.upper(), path.split("/v1/", 1)[-1], unquote(query)))
+            return super().request(method, url, headers, post_data)
+
+    monkeypatch.setattr(gateway.stripe, "RequestsClient", Counting)
+    return sent
