@@ -3,7 +3,6 @@
 import os
 import signal
 from contextlib import contextmanager
-
 from urllib.parse import unquote
 
 import pytest
@@ -117,8 +116,6 @@ def stripe_paused(localstripe, settings):
 def stripe_requests(monkeypatch):
     """Every HTTP request the stripe SDK makes through the gateway, as (method, path, query string)."""
     import stripe
-
-    from payments import gateway
 
     sent = []
 
