@@ -12,10 +12,10 @@ import pytest
 from django.db import connection, connections, transaction
 
 from catalogue.services import product_price_change, product_withdraw
+from customers import errors as customer_errors
 from customers.services import customer_mark_deceased, customer_restrict
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
-from customers import errors as customer_errors
 from orders import errors
 from orders.models import Order
 from promotions.models import PromoCode
@@ -120,7 +120,9 @@ def test_p7_a_price_change_committed_mid_placement_is_not_charged_at_the_old_pri
 @pytest.mark.django_db(transaction=True)
 def test_p3_a_product_withdrawn_mid_placement_is_not_sold(shop):
     customer, product, code = _setup()
-    result = _place_while(lambda: product_withdraw(product_id=product.pk, actor=Actor.system()), customer, product, code)
+    result = _place_while(
+        lambda: product_withdraw(product_id=product.pk, actor=Actor.system()), customer, product, code
+    )
     assert isinstance(result, RuleViolation) and result.rule == errors.PRODUCT_WITHDRAWN, result
     assert not Order.objects.filter(customer=customer).exists()
     product.refresh_from_db()
