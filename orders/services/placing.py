@@ -370,8 +370,13 @@ def order_place(
 
     try:
         with transaction.atomic(durable=True):
-            if any(products[pk].max_per_customer is not None for pk in wanted):
-                # Serialises one customer's placements of limited products: the per-customer limit stays exact.
+            if any(products[pk].max_per_customer is not None for pk in wanted) or (
+                promotion is not None and promotion.referral.strip()
+            ):
+                # Serialises one customer's placements of limited products (the per-customer limit stays
+                # exact) and their referral claims (X3: a friend takes up one invitation; a second order
+                # sent at once is refused with the reason, not failed on the unique friend). First, so
+                # every placement takes its locks in one order: customer, promo code, reward, products.
                 Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk").get()
                 _check_customer_limits(customer=customer, wanted=wanted, products=products)
             goods = [r.quantity * products[r.product_id].price_pence for r in lines]
