@@ -135,3 +135,42 @@ def test_the_token_admins_revoke_action_ends_the_tokens_and_records_the_superuse
     assert response.status_code == 302
     assert not Token.objects.filter(user=owner).exists()
     assert ApiAccessRevocation.objects.get().revoked_by == admin_user
+
+
+def test_a_browser_session_reauthenticated_through_the_app_api_keeps_its_idle_limit(customer, settings):
+    """Only an app sign-in gives a session the token lifetime: a browser session's key sent as
+    X-Session-Token to a request that changes the session (reauthenticate) must not become a week-long session."""
+    idle = dt.timedelta(hours=settings.MINT_SESSION_IDLE_HOURS)
+    with time_machine.travel(START, tick=False) as clock:
+        browser = Client()
+        assert sign_in(browser).status_code == 200
+        as_app = Client(headers={"X-Session-Token": browser.cookies["sessionid"].value})
+        response = as_app.post(f"{APP}/auth/reauthenticate", {"password": test_signin.PASSWORD},
+                               content_type="application/json")
+        assert response.status_code == 200, response.json()
+        clock.move_to(START + idle + dt.timedelta(minutes=1))
+        assert browser.get("/api/v1/me/").status_code == 401
+        assert _refused_as_expired(as_app.get("/api/v1/me/"))
+
+
+def test_a_staff_session_rekeyed_through_the_app_api_keeps_its_idle_limit(staff_user, settings):
+    """A member of staff's admin session sent as X-Session-Token to allauth's password change comes back
+    under a new key: it must still end after a working day idle, not live the token lifetime."""
+    idle = dt.timedelta(hours=settings.MINT_SESSION_IDLE_HOURS)
+    with time_machine.travel(START, tick=False) as clock:
+        agent = staff_user("warehouse")
+        agent.set_password("an-old-long-password")
+        agent.save()
+        admin = Client()
+        admin.force_login(agent)
+        response = Client(headers={"X-Session-Token": admin.cookies["sessionid"].value}).post(
+            f"{APP}/account/password/change",
+            {"current_password": "an-old-long-password", "new_password": "a-new-long-password-2"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.json()
+        rekeyed = response.json()["meta"]["session_token"]
+        clock.move_to(START + idle + dt.timedelta(minutes=1))
+        admin.cookies["sessionid"] = rekeyed
+        assert admin.get("/admin/").status_code == 302
+        assert _refused_as_expired(Client(headers={"X-Session-Token": rekeyed}).get("/api/v1/staff/orders/"))
