@@ -5,6 +5,7 @@ administrator) and allauth's app session token (`X-Session-Token`, from signing 
 """
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -174,3 +175,59 @@ def test_a_staff_session_rekeyed_through_the_app_api_keeps_its_idle_limit(staff_
         admin.cookies["sessionid"] = rekeyed
         assert admin.get("/admin/").status_code == 302
         assert _refused_as_expired(Client(headers={"X-Session-Token": rekeyed}).get("/api/v1/staff/orders/"))
+
+
+def _superuser(django_user_model):
+    from customers.services import staff_totp_enrol
+    from mint_shop.actors import Actor
+
+    admin_user = django_user_model.objects.create_superuser(username="root", password="x", email="root@mint.example")
+    admin_user.otp_device = staff_totp_enrol(user_id=admin_user.pk, actor=Actor.system())
+    return admin_user
+
+
+def _changelist_boxes(client) -> list[str]:
+    """The values the Token admin's list page gives its checkboxes (TokenProxy's pk is its user's id)."""
+    page = client.get("/admin/authtoken/tokenproxy/").content.decode()
+    return re.findall(r'name="_selected_action" value="([^"]+)"', page)
+
+
+def test_revoking_a_token_ticked_on_the_token_admins_list_ends_it_recorded(django_user_model, customer):
+    """Ticking a token on the Token admin's list page and choosing "Revoke" ends it through the revocation
+    service: the customer's sessions end too and who did it is recorded. (The boxes carry the user's id,
+    so a filter by the token's key matched nothing.)"""
+    admin_user = _superuser(django_user_model)
+    owner = Customer.objects.get(pk=customer["id"]).user
+    Token.objects.create(user=owner)
+    app_token = _app_token()
+    client = Client()
+    client.force_login(admin_user)
+
+    response = client.post("/admin/authtoken/tokenproxy/",
+                           {"action": "revoke", "_selected_action": _changelist_boxes(client)})
+
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=owner).exists()
+    assert _refused_as_expired(Client(headers={"X-Session-Token": app_token}).get("/api/v1/me/"))
+    revocation = ApiAccessRevocation.objects.get()
+    assert (revocation.user, revocation.revoked_by, revocation.tokens_ended, revocation.sessions_ended) == (
+        owner, admin_user, 1, 1,
+    )
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete_selected action"])
+def test_the_token_admin_does_not_delete_a_token_unrecorded(django_user_model, how):
+    """Django's own deletion (the delete page, "Delete selected") would skip the revocation service: refused."""
+    admin_user = _superuser(django_user_model)
+    owner = CustomerFactory().user
+    Token.objects.create(user=owner)
+    client = Client()
+    client.force_login(admin_user)
+
+    if how == "delete page":
+        response = client.post(f"/admin/authtoken/tokenproxy/{owner.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 403
+    else:
+        client.post("/admin/authtoken/tokenproxy/",
+                    {"action": "delete_selected", "_selected_action": _changelist_boxes(client), "post": "yes"})
+    assert Token.objects.filter(user=owner).exists() and not ApiAccessRevocation.objects.exists()
