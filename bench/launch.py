@@ -3,7 +3,7 @@
 Run with `make bench`. It recreates a dedicated database (mint_bench), seeds one limited
 edition (mintage 5,000), 64 customers with API tokens, starts gunicorn on a free loopback
 port, and has 64 concurrent clients (one customer each) make 20,000 order attempts of 1–2
-units paying by bank transfer. Then it runs pgbench against the same PostgreSQL and prints
+units paying by card (one client in 8 with a promo code). Then it runs pgbench against the same PostgreSQL and prints
 one JSON line. Not a test: nothing here asserts a speed.
 """
 
@@ -27,7 +27,7 @@ PYTHON = sys.executable
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "mint_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
-MINTAGE = 5000
+MINTAGE = int(os.environ.get("BENCH_MINTAGE", 5000))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 64))
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 20_000))
 # More workers than cores only adds context switches: the work is CPU-bound (see bench/README.md).
@@ -40,13 +40,17 @@ GUNICORN_ARGS = os.environ.get(
 ).split()
 PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", 15))
 PRICE_PENCE = 9500
+PROMO_CODE = "LAUNCH5"
+# One client in PROMO_EVERY orders with the launch promo code (X1: its row is locked while used).
+PROMO_EVERY = int(os.environ.get("BENCH_PROMO_EVERY", 8))
 
 ENV = {
     **os.environ,
     "DATABASE_URL": f"{SERVER}/{DB_NAME}",
     "REDIS_URL": REDIS_URL,
     "DEBUG": "0",
-    "SECRET_KEY": "bench-only-not-a-secret",
+    "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,  # production settings ask for 50 characters
+    "CACHE_URL": REDIS_URL,  # the throttles' counts, shared by the gunicorn workers as in production
     # Production settings refuse the development values; the bench sends no mail nor webhooks.
     "STRIPE_WEBHOOK_SECRET": "whsec_bench-only",
     "MINT_SMS_WEBHOOK_SECRET": "bench-only-sms-secret",
@@ -55,6 +59,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "ALLOWED_HOSTS": "127.0.0.1",
     "LOG_LEVEL": "WARNING",
+    # Issue 14's throttle (30 placements an hour per customer) would answer 429 to a launch.
+    "MINT_THROTTLE_ORDER_PLACEMENT": "1000000/hour",
     "DJANGO_SETTINGS_MODULE": "mint_shop.settings",
 }
 
@@ -85,6 +91,7 @@ def seed() -> tuple[int, list[str]]:
 
     from catalogue.models import DeliveryOption, Product, Range, TermsVersion
     from customers.models import Customer, User
+    from promotions.models import PromoCode
 
     commemorative = Range.objects.create(code="commemorative", name="Commemorative collectable coins")
     product = Product.objects.create(
@@ -93,6 +100,10 @@ def seed() -> tuple[int, list[str]]:
     )
     DeliveryOption.objects.create(code="uk-standard", name="UK standard", region="uk", charge_pence=395)
     TermsVersion.objects.create(version="bench", published_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), text="T&Cs")
+    PromoCode.objects.create(
+        code=PROMO_CODE, kind="fixed", amount_pence=500, terms="£5 off at the launch",
+        starts_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+    )
     tokens = []
     for n in range(CLIENTS):
         user = User.objects.create(username=f"launch{n}", email=f"launch{n}@example.com")
@@ -155,13 +166,17 @@ class Connection:
 async def client(port: int, token: str, product_id: int, attempts: int, seed_: int, results: list) -> None:
     rng = random.Random(seed_)
     connection = Connection(port)
+    promo = {"promo_code": PROMO_CODE} if PROMO_EVERY and seed_ % PROMO_EVERY == 0 else {}
     for _ in range(attempts):
         quantity = rng.choice((1, 2))
         body = json.dumps({
             "lines": [{"product_id": product_id, "quantity": quantity, "unit_price_pence": PRICE_PENCE}],
             "delivery": {"option": "uk-standard", "name": "Launch Customer", "address": "1 Mint Street",
                          "postcode": "SW1A 1AA"},
-            "payment": {"method": "bank_transfer"},
+            # A card order, as on the web: payments record the hold and its Stripe call for after
+            # the commit (no worker runs, so Stripe is never called; the queue is purged at the end).
+            "payment": {"method": "card", "stripe_payment_method_id": "pm_card_visa"},
+            **promo,
         }).encode()
         head = (
             f"POST /api/v1/orders/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Token {token}\r\n"
@@ -207,8 +222,12 @@ def main() -> None:
     port = free_port()
     log(f"gunicorn with {WORKERS} workers on 127.0.0.1:{port}; {CLIENTS} clients, {ATTEMPTS} attempts")
     server = start_gunicorn(port)
+    client_cpu = time.process_time()
+    load_before = os.getloadavg()
     try:
         results, started = asyncio.run(spike(port, product_id, tokens))
+        client_cpu = time.process_time() - client_cpu
+        load_after = os.getloadavg()
     finally:
         server.terminate()
         server.wait(30)
@@ -250,6 +269,11 @@ def main() -> None:
         "gunicorn_workers": WORKERS,
         "clients": CLIENTS,
         "cpus": os.cpu_count(),
+        # The load generator shares the CPUs it measures: its own CPU seconds over the selling
+        # and refusing phase, and the machine's load average (1 min) before and after it.
+        "client_cpu_seconds": round(client_cpu, 1),
+        "client_cpu_share_of_one_cpu": round(client_cpu / (max(r[4] for r in results) - started), 2),
+        "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "run_seconds": round(time.monotonic() - began, 1),
     }))
 

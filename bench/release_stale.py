@@ -83,7 +83,7 @@ def _release(count: int, batch: int) -> tuple[float, list[int], list[int]]:
 
     scheduled: list[int] = []
     per_batch: list[int] = []
-    original_cancel, original_batch = release._cancel_later, release._release_batch
+    original_enqueue, original_batch = release.enqueue_on_commit, release._release_batch
 
     def counted_batch(**kwargs):
         with CaptureQueriesContext(connection) as queries:
@@ -92,13 +92,16 @@ def _release(count: int, batch: int) -> tuple[float, list[int], list[int]]:
             per_batch.append(len(queries))
         return done
 
-    release._cancel_later, release._release_batch = scheduled.extend, counted_batch
+    def collect(_task, operation_ids):  # the cancels' task, collected rather than queued
+        scheduled.extend(operation_ids)
+
+    release.enqueue_on_commit, release._release_batch = collect, counted_batch
     try:
         started = time.perf_counter()
         released = release.preauthorisation_release_stale(actor=Actor.system(), batch_size=batch)
         elapsed = time.perf_counter() - started
     finally:
-        release._cancel_later, release._release_batch = original_cancel, original_batch
+        release.enqueue_on_commit, release._release_batch = original_enqueue, original_batch
     assert released == count, (released, count)
     return elapsed, per_batch, scheduled
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from catalogue.models import DeliveryOption, Product, TermsVersion
 
@@ -29,7 +30,12 @@ def delivery_option_standard_charge(*, region: str) -> int:
     return option.charge_pence if option else 0
 
 
+def terms_versions_in_force(*, placed_at: dt.datetime) -> QuerySet[TermsVersion]:
+    """P8: versions published at least 24 hours (a setting) before the order, newest first."""
+    cutoff = placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
+    return TermsVersion.objects.filter(published_at__lte=cutoff).order_by("-published_at")
+
+
 def terms_version_for(*, placed_at: dt.datetime) -> TermsVersion | None:
     """P8: the newest version published at least 24 hours (a setting) before the order."""
-    cutoff = placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
-    return TermsVersion.objects.filter(published_at__lte=cutoff).order_by("-published_at").first()
+    return terms_versions_in_force(placed_at=placed_at).first()

@@ -37,31 +37,36 @@ def message_queue(
     customer=None,
     subject: str = "",
     offer_code: str = "",
+    new: bool = False,
 ) -> Message:
     """Record a message and have it sent once the caller's transaction commits.
 
     The same `dedupe_key` always names the same message, so a service that runs twice for
     one event queues one message. A marketing message carrying an offer is entered in the
     offer history (D4), which refuses the same offer to the same person a second time.
+    `new=True` says the key names something the caller's transaction has just made (an order
+    placed now), so no message can have it yet: one INSERT and no look-up (the unique key
+    still refuses a second).
     """
     from notifications.tasks import message_send as message_send_task
 
     is_offer = bool(offer_code) and purpose == Message.Purpose.MARKETING
     if is_offer and not Message.objects.filter(dedupe_key=dedupe_key).exists():
         offer_assert_new(customer=customer, offer_code=offer_code)
+    fields = {
+        "channel": channel,
+        "kind": kind,
+        "recipient": recipient,
+        "body": body,
+        "purpose": purpose,
+        "customer": customer,
+        "subject": subject,
+    }
     with transaction.atomic(savepoint=False):  # the message and its offer-history entry go together
-        message, created = Message.objects.get_or_create(
-            dedupe_key=dedupe_key,
-            defaults={
-                "channel": channel,
-                "kind": kind,
-                "recipient": recipient,
-                "body": body,
-                "purpose": purpose,
-                "customer": customer,
-                "subject": subject,
-            },
-        )
+        if new:
+            message, created = Message.objects.create(dedupe_key=dedupe_key, **fields), True
+        else:
+            message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
         if created and is_offer:
             offer_record(customer=customer, offer_code=offer_code, channel=channel, message_reference=dedupe_key)
     if created:

@@ -9,8 +9,10 @@ back). Calls to Stripe never happen in a handler: a handler schedules them with
 and test on their own.
 
 Events and their keyword arguments:
-- ORDER_PLACED(order, payment): the order and its lines exist; `payment` is the payment
-  part of the request (`{"method": ..., "stripe_payment_method_id": ...}` and the like).
+- ORDER_PLACED(order, payment, lines, redemptions): the order and its lines exist; `payment`
+  is the payment part of the request (`{"method": ..., "stripe_payment_method_id": ...}` and
+  the like); `lines` the lines just written and `redemptions` the promotions' records of the
+  codes and rewards used, so a handler need not read them again (None: read them).
 - LINES_ALLOCATED(order, lines): stock allocated to these lines (O5); phone and postal card
   orders are captured now (M4).
 - LINES_DESPATCH_CHECK(order, lines): about to despatch; payments refuses lines that are

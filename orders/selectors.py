@@ -1,7 +1,12 @@
 """Reads for orders, shaped for their callers: a page costs the same queries for 1 order or 50."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+
+from catalogue.models import DeliveryOption, Product
+from catalogue.selectors import terms_versions_in_force
 from customers.models import Customer
 from customers.selectors import customer_filter_by_search, customer_list_open_orders_review
 from orders.models import Order, OrderLine, Shipment
@@ -110,3 +115,64 @@ def order_filter_by_search(orders: QuerySet, search: str) -> QuerySet:
     if digits.isdigit():
         found |= Q(pk=int(digits))
     return orders.filter(pk__in=orders.filter(found).values("pk"))
+
+
+@dataclass(frozen=True)
+class PlacementReading:
+    """Everything placing an order reads before writing, from one statement (bench/README.md).
+
+    The customer's restriction and death as they are now (C3, C7), the order already placed
+    under the same Idempotency-Key (O2), the terms in force (P8) and the delivery option with
+    its region's standard charge (P2); `products` by id (P3–P7). The delivery fields are None
+    when the option is not active in the region, or when the caller did not ask for them.
+    """
+
+    products: dict[int, Product]
+    restricted_at: dt.datetime | None
+    deceased_at: dt.datetime | None
+    terms_version_id: int | None
+    earlier_order_id: int | None = None
+    delivery_option_id: int | None = None
+    delivery_charge_pence: int | None = None
+    standard_charge_pence: int | None = None
+
+
+def order_placement_read(
+    *,
+    customer_id: int,
+    product_ids: list[int],
+    idempotency_key: str | None,
+    placed_at: dt.datetime,
+    delivery: tuple[str, str] | None,
+) -> PlacementReading:
+    """The products asked for, each row carrying the rest as scalar subqueries (one round trip).
+
+    `delivery` is (region, option code). With no product found, the same subqueries are read
+    from the customer's row, so the answer is still one statement.
+    """
+    customer = Customer.objects.filter(pk=customer_id)
+    extra = {
+        "_restricted_at": Subquery(customer.values("restricted_at")[:1]),
+        "_deceased_at": Subquery(customer.values("deceased_at")[:1]),
+        "_terms_version_id": Subquery(terms_versions_in_force(placed_at=placed_at).values("pk")[:1]),
+    }
+    if idempotency_key:
+        extra["_earlier_order_id"] = Subquery(
+            Order.objects.filter(customer_id=customer_id, idempotency_key=idempotency_key).values("pk")[:1]
+        )
+    if delivery is not None:
+        region, code = delivery
+        in_region = DeliveryOption.objects.filter(region=region, active=True)
+        chosen = in_region.filter(code=code)
+        extra |= {
+            "_delivery_option_id": Subquery(chosen.values("pk")[:1]),
+            "_delivery_charge_pence": Subquery(chosen.values("charge_pence")[:1]),
+            "_standard_charge_pence": Subquery(in_region.order_by("charge_pence").values("charge_pence")[:1]),
+        }
+    products = {product.pk: product for product in Product.objects.filter(pk__in=product_ids).annotate(**extra)}
+    row = next(iter(products.values()), None)
+    if row is None:
+        row = customer.annotate(**extra).first()  # no product found: a refusal, but C3/C7 and O2 come first
+    return PlacementReading(
+        products=products, **{name.lstrip("_"): getattr(row, name) if row else None for name in extra}
+    )

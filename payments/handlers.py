@@ -17,6 +17,7 @@ from payments.models import LedgerEntry, OrderPayment
 from payments.selectors import order_money
 from payments.services import card
 from payments.services.instalments import (
+    instalment_count_check,
     instalment_plan_apply,
     instalment_plan_assert_approved,
     instalment_plan_follow_order,
@@ -30,24 +31,36 @@ def _actor() -> Actor:
     return Actor.system()
 
 
-def on_order_placed(*, order, payment: PaymentRequest | dict | None = None, **_) -> None:
+def on_order_placed(*, order, payment: PaymentRequest | dict | None = None, lines=None, redemptions=None, **_) -> None:
+    """M1, M2, M5, M9: the order's payment record, made once with its final values.
+
+    Everything that can refuse is checked before anything is written, so a refusal leaves
+    nothing behind without a savepoint; the writes join the caller's transaction.
+    """
     payment = PaymentRequest.of(payment or {"method": order.payment_method})
     method = payment.method
     if method != order.payment_method or method not in PaymentMethod.values:
         raise RuleViolation(errors.METHOD_NOT_ACCEPTED, f"{method!r} is not how this order says it will be paid.")
-    # A savepoint: a refusal leaves nothing behind even if the caller goes on.
-    with transaction.atomic():
-        order_payment = OrderPayment.objects.create(order=order, method=method, reference=f"MINT-{order.pk}")
+    payment_method_id = card.card_payment_method_id(payment) if method == PaymentMethod.CARD else ""
+    if method == PaymentMethod.INSTALMENTS:
+        instalment_count_check(payment)
+    with transaction.atomic(savepoint=False):
+        order_payment = OrderPayment.objects.create(
+            order=order, method=method, reference=f"MINT-{order.pk}", stripe_payment_method_id=payment_method_id
+        )
         if method == PaymentMethod.CARD:
-            card.card_authorisation_open(order_payment=order_payment, payment=payment, actor=_actor())
+            card.card_authorisation_open(order_payment=order_payment, actor=_actor(), lines=lines)
         elif method == PaymentMethod.INSTALMENTS:
             instalment_plan_apply(order=order, payment=payment)
-        _record_discounts(order=order, method=method)
+        _record_discounts(order=order, method=method, redemptions=redemptions)
 
 
-def _record_discounts(*, order, method: str) -> None:
-    """M9: each promo code and referral reward used is money the mint gives; finance sees it in the ledger."""
-    for redemption in redemptions_for_order(order_id=order.pk):
+def _record_discounts(*, order, method: str, redemptions=None) -> None:
+    """M9: each promo code and referral reward used is money the mint gives; finance sees it in the ledger.
+
+    `redemptions`: those the placement just recorded, when the caller has them.
+    """
+    for redemption in redemptions_for_order(order_id=order.pk) if redemptions is None else redemptions:
         amount = redemption.discount_pence + redemption.delivery_discount_pence
         if amount:
             ledger_record(

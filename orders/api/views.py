@@ -35,9 +35,10 @@ def _place(request, *, serializer, customer: Customer, actor: Actor, detail_view
         request_fingerprint=fingerprint,
         **serializer.to_service_kwargs(),
     )
-    placed = s.OrderPlacedSerializer(
-        order, context={"lines": list(order.lines.order_by("pk")), "detail_view": detail_view}
-    )
+    lines = getattr(order, "placed_lines", None)  # just written: not read again (a retry reads them)
+    if lines is None:
+        lines = list(order.lines.order_by("pk"))
+    placed = s.OrderPlacedSerializer(order, context={"lines": lines, "detail_view": detail_view})
     return Response(placed.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

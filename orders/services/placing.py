@@ -5,12 +5,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_create_with_history
 
-from catalogue.models import DeliveryOption, Product
-from catalogue.selectors import terms_version_for
+from catalogue.models import DeliveryOption
 from customers.models import Customer
 from customers.selectors import customer_assert_can_order, delivery_address_get_for_customer
 from mint_shop import clock
@@ -19,7 +18,8 @@ from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from orders import errors, events, hooks
 from orders.models import HIGH_VALUE_METHODS, Order, OrderLine, PaymentMethod
-from orders.services._common import stock_apply, stock_lock, tell_customer
+from orders.selectors import PlacementReading, order_placement_read
+from orders.services._common import stock_lock, stock_take, tell_customer
 from promotions.services import PricedLine, PromotionRequest, promotions_apply, promotions_redeem
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -100,9 +100,9 @@ def _check_payment_method(payment: PaymentRequest) -> None:
         raise RuleViolation(errors.PAYMENT_METHOD_UNKNOWN, f"Unknown payment method {payment.method!r}.")
 
 
-def _check_terms(terms) -> None:
+def _check_terms(terms_version_id: int | None) -> None:
     """P8: an order is made under terms published long enough before it."""
-    if terms is None:
+    if terms_version_id is None:
         raise RuleViolation(errors.NO_TERMS_IN_FORCE, "No terms have been published long enough to order under.")
 
 
@@ -210,9 +210,24 @@ def _earlier_order(*, customer, idempotency_key: str | None) -> Order | None:
     return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
 
 
-def _delivery(request: DeliveryRequest) -> tuple[DeliveryOption, int]:
-    """P2: the chosen option in the address's region, and its supplement above standard."""
-    region = DeliveryOption.Region.UK if request.country == "GB" else DeliveryOption.Region.OVERSEAS
+def _answer_retry(earlier: Order, request_fingerprint: str) -> tuple[Order, bool]:
+    """O2: a retry with the same Idempotency-Key answers with the first order; another body is refused."""
+    if earlier.request_fingerprint != request_fingerprint:
+        raise RuleViolation(errors.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different order.")
+    return earlier, False
+
+
+def _region(country: str) -> str:
+    return DeliveryOption.Region.UK if country == "GB" else DeliveryOption.Region.OVERSEAS
+
+
+def _delivery(request: DeliveryRequest, reading: PlacementReading | None = None) -> tuple[int, str, int, int]:
+    """P2: the chosen option in the address's region (id, region, charge), and its supplement above
+    standard; from the placement's reading when it read them, else from the options."""
+    region = _region(request.country)
+    if reading is not None and reading.delivery_option_id is not None:
+        charge = reading.delivery_charge_pence
+        return reading.delivery_option_id, region, charge, charge - reading.standard_charge_pence
     options = list(DeliveryOption.objects.filter(region=region, active=True))
     chosen = next((o for o in options if o.code == request.option_code), None)
     if chosen is None:
@@ -220,7 +235,7 @@ def _delivery(request: DeliveryRequest) -> tuple[DeliveryOption, int]:
             raise RuleViolation(errors.DELIVERY_REGION_MISMATCH, f"{request.option_code} does not deliver there.")
         raise RuleViolation(errors.DELIVERY_OPTION_UNKNOWN, f"No delivery option {request.option_code!r}.")
     standard = min(o.charge_pence for o in options)
-    return chosen, chosen.charge_pence - standard
+    return chosen.pk, region, chosen.charge_pence, chosen.charge_pence - standard
 
 
 def _promised_by(product, today):
@@ -250,22 +265,23 @@ def _check_high_value(*, customer, total_pence: int, method: str) -> None:
 
 
 def _take_stock(wanted: Counter) -> None:
-    """P3: lock the products in pk order, check, and take the stock in one UPDATE.
+    """P3: take the stock of every product in one conditional UPDATE, last in the transaction.
 
-    Done last in the transaction so the product rows stay locked only until the commit. A
-    product withdrawn since the early check is refused here, under its lock, so no line of a
-    withdrawn product is placed after the withdrawal stopped the open ones.
+    Done last so the product rows stay locked only until the commit. A product sold out or
+    withdrawn since the early check is refused here, under its lock (the refusal reads the
+    rows again only to say why), so no line of a withdrawn product is placed after the
+    withdrawal stopped the open ones.
     """
+    if stock_take(dict(wanted)):
+        return
     rows = stock_lock(list(wanted))
     withdrawn = [product_id for product_id in wanted if rows[product_id] is None]
     if withdrawn:
         raise RuleViolation(errors.PRODUCT_WITHDRAWN, f"Product(s) {withdrawn} have been withdrawn from sale.")
-    for product_id, quantity in wanted.items():
-        if rows[product_id] < quantity:
-            raise RuleViolation(
-                errors.OUT_OF_STOCK, f"Only {rows[product_id]} left of product {product_id}; you asked for {quantity}."
-            )
-    stock_apply({product_id: -quantity for product_id, quantity in wanted.items()})
+    short = next(pk for pk, quantity in sorted(wanted.items()) if rows[pk] < quantity)
+    raise RuleViolation(
+        errors.OUT_OF_STOCK, f"Only {rows[short]} left of product {short}; you asked for {wanted[short]}."
+    )
 
 
 def _acknowledgment_body(order: Order, lines: list[OrderLine], products, discounts: list[str]) -> str:
@@ -318,94 +334,103 @@ def order_place(
     wanted = Counter()
     for r in lines:
         wanted[r.product_id] += r.quantity
-    products = Product.objects.in_bulk(list(wanted))
+    # One statement reads all that the checks need, outside any transaction: most attempts at
+    # a sold-out launch are refused here, with no transaction and no lock (bench/README.md).
+    reading = order_placement_read(
+        customer_id=customer.pk,
+        product_ids=list(wanted),
+        idempotency_key=idempotency_key,
+        placed_at=now,
+        delivery=None if delivery.address_id is not None else (_region(delivery.country), delivery.option_code),
+    )
+    if reading.earlier_order_id is not None:
+        return _answer_retry(Order.objects.get(pk=reading.earlier_order_id), request_fingerprint)
+    customer.restricted_at, customer.deceased_at = reading.restricted_at, reading.deceased_at  # as it is now
+    customer_assert_can_order(customer=customer)
+    products = reading.products
+    _check_products(requests=lines, wanted=wanted, products=products, today=today)
+    delivery = _resolve_address(customer=customer, request=delivery)
+    option_id, region, charge, supplement = _delivery(delivery, reading)
+    _check_terms(reading.terms_version_id)
+
     try:
-        _check_products(requests=lines, wanted=wanted, products=products, today=today)
-    except RuleViolation:
-        # Most attempts at a sold-out launch end here: refused without a transaction or a lock,
-        # after the two checks that come first (a retry of a placed order answers with it).
-        if _earlier_order(customer=customer, idempotency_key=idempotency_key) is None:
-            customer_assert_can_order(customer=Customer.objects.get(pk=customer.pk))  # as it is now, not as passed
-            raise
-    with transaction.atomic(durable=True):
-        # Serialises one customer's placements: the per-customer limit and the key stay exact.
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        with transaction.atomic(durable=True):
+            if any(products[pk].max_per_customer is not None for pk in wanted):
+                # Serialises one customer's placements of limited products: the per-customer limit stays exact.
+                Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk").get()
+                _check_customer_limits(customer=customer, wanted=wanted, products=products)
+            goods = [r.quantity * products[r.product_id].price_pence for r in lines]
+            # X1–X3: a promo code and a referral reward, checked under their locks (none asked for:
+            # no statement); every line carries its share (X2).
+            promotions = promotions_apply(
+                customer=customer,
+                request=promotion,
+                channel=channel,
+                lines=[
+                    PricedLine(r.product_id, products[r.product_id].range_id, g)
+                    for r, g in zip(lines, goods, strict=True)
+                ],
+                delivery_pence=charge,
+                standard_delivery_pence=charge - supplement,
+            )
+            discounts = promotions.line_discounts
+            delivery_pence = charge - promotions.delivery_discount_pence
+            total = sum(goods) - sum(discounts) + delivery_pence
+            _check_high_value(customer=customer, total_pence=total, method=payment.method)
+            order = Order.objects.create(
+                customer=customer,
+                channel=channel,
+                keyed_by=actor.user if actor.kind == ActorKind.STAFF else None,
+                payment_method=payment.method,
+                terms_version_id=reading.terms_version_id,
+                delivery_option_id=option_id,
+                delivery_pence=delivery_pence,
+                delivery_supplement_pence=supplement,
+                duties_payable_by_customer=region == DeliveryOption.Region.OVERSEAS,
+                delivery_name=delivery.name,
+                delivery_address=delivery.address,
+                delivery_postcode=delivery.postcode,
+                delivery_country=delivery.country,
+                confirmation_email=delivery.confirmation_email,
+                promised_by=max(_promised_by(products[r.product_id], today) for r in lines),
+                idempotency_key=idempotency_key or "",
+                request_fingerprint=request_fingerprint,
+            )
+            order_lines = bulk_create_with_history(
+                [
+                    OrderLine(
+                        order=order,
+                        product_id=r.product_id,
+                        quantity=r.quantity,
+                        unit_price_pence=products[r.product_id].price_pence,
+                        discount_pence=discount,
+                        engraving_text=r.engraving_text,
+                        promised_by=_promised_by(products[r.product_id], today),
+                    )
+                    for r, discount in zip(lines, discounts, strict=True)
+                ],
+                OrderLine,
+            )
+            redemptions = promotions_redeem(
+                promotions=promotions, order_id=order.pk, line_ids=[line.pk for line in order_lines], actor=actor
+            )
+            events.order_placed(order=order, actor=actor)
+            tell_customer(
+                order=order,
+                kind="acknowledgment",
+                subject=f"We have received your order {order.pk}",
+                body=_acknowledgment_body(order, order_lines, products, promotions.acknowledgment_lines()),
+                dedupe_key=f"order:{order.pk}:acknowledgment",
+                new=True,
+            )
+            hooks.notify(hooks.ORDER_PLACED, order=order, payment=payment, lines=order_lines, redemptions=redemptions)
+            _take_stock(wanted)
+    except IntegrityError:
+        # The same Idempotency-Key placed by a concurrent request first (the database's unique
+        # constraint decided): answer with that order. Anything else is a fault.
         earlier = _earlier_order(customer=customer, idempotency_key=idempotency_key)
-        if earlier is not None:
-            if earlier.request_fingerprint != request_fingerprint:
-                raise RuleViolation(
-                    errors.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different order."
-                )
-            return earlier, False
-        customer_assert_can_order(customer=customer)
-        _check_customer_limits(customer=customer, wanted=wanted, products=products)
-        delivery = _resolve_address(customer=customer, request=delivery)
-        option, supplement = _delivery(delivery)
-        terms = terms_version_for(placed_at=now)
-        _check_terms(terms)
-
-        goods = [r.quantity * products[r.product_id].price_pence for r in lines]
-        # X1–X3: a promo code and a referral reward, checked; every line carries its share (X2).
-        promotions = promotions_apply(
-            customer=customer,
-            request=promotion,
-            channel=channel,
-            lines=[
-                PricedLine(r.product_id, products[r.product_id].range_id, g) for r, g in zip(lines, goods, strict=True)
-            ],
-            delivery_pence=option.charge_pence,
-            standard_delivery_pence=option.charge_pence - supplement,
-        )
-        discounts = promotions.line_discounts
-        delivery_pence = option.charge_pence - promotions.delivery_discount_pence
-        total = sum(goods) - sum(discounts) + delivery_pence
-        _check_high_value(customer=customer, total_pence=total, method=payment.method)
-
-        order = Order.objects.create(
-            customer=customer,
-            channel=channel,
-            keyed_by=actor.user if actor.kind == ActorKind.STAFF else None,
-            payment_method=payment.method,
-            terms_version=terms,
-            delivery_option=option,
-            delivery_pence=delivery_pence,
-            delivery_supplement_pence=supplement,
-            duties_payable_by_customer=option.region == option.Region.OVERSEAS,
-            delivery_name=delivery.name,
-            delivery_address=delivery.address,
-            delivery_postcode=delivery.postcode,
-            delivery_country=delivery.country,
-            confirmation_email=delivery.confirmation_email,
-            promised_by=max(_promised_by(products[r.product_id], today) for r in lines),
-            idempotency_key=idempotency_key or "",
-            request_fingerprint=request_fingerprint,
-        )
-        order_lines = bulk_create_with_history(
-            [
-                OrderLine(
-                    order=order,
-                    product_id=r.product_id,
-                    quantity=r.quantity,
-                    unit_price_pence=products[r.product_id].price_pence,
-                    discount_pence=discount,
-                    engraving_text=r.engraving_text,
-                    promised_by=_promised_by(products[r.product_id], today),
-                )
-                for r, discount in zip(lines, discounts, strict=True)
-            ],
-            OrderLine,
-        )
-        promotions_redeem(
-            promotions=promotions, order_id=order.pk, line_ids=[line.pk for line in order_lines], actor=actor
-        )
-        events.order_placed(order=order, actor=actor)
-        tell_customer(
-            order=order,
-            kind="acknowledgment",
-            subject=f"We have received your order {order.pk}",
-            body=_acknowledgment_body(order, order_lines, products, promotions.acknowledgment_lines()),
-            dedupe_key=f"order:{order.pk}:acknowledgment",
-        )
-        hooks.notify(hooks.ORDER_PLACED, order=order, payment=payment)
-        _take_stock(wanted)
+        if earlier is None:
+            raise
+        return _answer_retry(earlier, request_fingerprint)
+    order.placed_lines = order_lines  # the lines just written, so the answer need not read them again
     return order, True

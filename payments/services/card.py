@@ -32,11 +32,8 @@ _CARD_FIELDS = {"number", "card_number", "pan", "cvc", "cvv", "exp_month", "exp_
 # --- Opening: the authorisation when a card order is placed (M2) --------------------------
 
 
-def card_authorisation_open(*, order_payment: OrderPayment, payment: PaymentRequest, actor: Actor) -> Authorisation:
-    """Record the hold for the order's full amount and ask Stripe once the order commits.
-
-    Runs inside the order-placing transaction (orders.hooks.ORDER_PLACED).
-    """
+def card_payment_method_id(payment: PaymentRequest) -> str:
+    """M2: the Stripe payment method a card order gives; raw card fields are refused (PCI DSS)."""
     if _CARD_FIELDS & set(payment.other_fields):
         raise RuleViolation(
             errors.CARD_DETAILS_REFUSED, "Card details go to Stripe only; send a Stripe payment method id."
@@ -44,9 +41,17 @@ def card_authorisation_open(*, order_payment: OrderPayment, payment: PaymentRequ
     payment_method_id = str(payment.stripe_payment_method_id or "")
     if not payment_method_id.startswith("pm_"):
         raise RuleViolation(errors.PAYMENT_METHOD_ID_REQUIRED, "A card order needs a Stripe payment method id (pm_…).")
-    order_payment.stripe_payment_method_id = payment_method_id
-    order_payment.save(update_fields=["stripe_payment_method_id"])
-    amount = order_total_pence(order_payment.order)
+    return payment_method_id
+
+
+def card_authorisation_open(*, order_payment: OrderPayment, actor: Actor, lines=None) -> Authorisation:
+    """Record the hold for the order's full amount and ask Stripe once the order commits.
+
+    Runs inside the order-placing transaction (orders.hooks.ORDER_PLACED), for an order
+    payment made with its card (`card_payment_method_id`); `lines` are the order's lines
+    when the caller has them.
+    """
+    amount = order_total_pence(order_payment.order, lines)
     authorisation = Authorisation.objects.create(order_payment=order_payment, amount_pence=amount)
     operation_open(order_payment=order_payment, kind=CardOperation.Kind.AUTHORISE, amount_pence=amount, actor=actor)
     return authorisation

@@ -31,16 +31,21 @@ from payments.services.ledger import ledger_record
 _LIVE = (InstalmentPlan.Status.ACTIVE, InstalmentPlan.Status.IN_ARREARS)
 
 
-def instalment_plan_apply(*, order, payment: PaymentRequest) -> InstalmentPlan:
-    """The customer asks to pay by instalments (inside the order-placing transaction)."""
+def instalment_count_check(payment: PaymentRequest) -> int:
+    """M5: a plan has 2 to MINT_INSTALMENT_MAX_COUNT monthly instalments."""
     count = payment.number_of_instalments
     if not isinstance(count, int) or not 2 <= count <= settings.MINT_INSTALMENT_MAX_COUNT:
         raise RuleViolation(
             errors.INSTALMENTS_INVALID,
             f"number_of_instalments must be a whole number from 2 to {settings.MINT_INSTALMENT_MAX_COUNT}.",
         )
+    return count
+
+
+def instalment_plan_apply(*, order, payment: PaymentRequest) -> InstalmentPlan:
+    """The customer asks to pay by instalments (inside the order-placing transaction)."""
     return InstalmentPlan.objects.create(
-        order=order, number_of_instalments=count, total_pence=order_total_pence(order)
+        order=order, number_of_instalments=instalment_count_check(payment), total_pence=order_total_pence(order)
     )
 
 

@@ -21,7 +21,14 @@ REFERENCE_LENGTH = StatementLine._meta.get_field("reference").max_length
 
 
 def statement_import_stripe(*, actor: Actor) -> int:
-    """Fetch Stripe's balance transactions (outside any transaction), store the new ones, match."""
+    """Fetch Stripe's balance transactions (outside any transaction), store the new ones, match.
+
+    Stripe out of reach is a 503 `stripe_unavailable` with nothing stored, not a server error."""
+    try:
+        transactions = list(gateway.balance_transactions())
+    except gateway.RETRYABLE_ERRORS as exc:
+        detail = "Stripe did not answer; nothing was imported. Try again later."
+        raise RuleViolation(errors.STRIPE_UNAVAILABLE, detail) from exc
     lines = [
         StatementLine(
             source=StatementLine.Source.STRIPE,
@@ -31,7 +38,7 @@ def statement_import_stripe(*, actor: Actor) -> int:
             reference=txn.get("source") or "",
             description=(txn.get("description") or txn.get("type") or "")[:300],
         )
-        for txn in gateway.balance_transactions()
+        for txn in transactions
     ]
     return _store_and_match(lines)
 

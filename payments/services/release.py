@@ -74,13 +74,14 @@ def _release_batch(*, cutoff, actor: Actor, batch_size: int) -> int:
             for order_payment in to_mark:
                 order_payment.charge_on_despatch_since = now
             OrderPayment.history.bulk_history_create(to_mark, batch_size=batch_size, update=True, default_date=now)
+        described = actor.describe()
         operations = CardOperation.objects.bulk_create(
             [
                 CardOperation(
-                    order_payment=authorisation.order_payment,
+                    order_payment_id=authorisation.order_payment_id,
                     kind=CardOperation.Kind.CANCEL,
                     payment_intent_id=authorisation.payment_intent_id,
-                    actor=actor.describe(),
+                    actor=described,
                 )
                 for authorisation in authorisations
             ],

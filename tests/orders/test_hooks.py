@@ -17,9 +17,14 @@ CARD_REFUSED = Rule("card_refused", "M2", 402)
 
 def test_order_placed_is_called_inside_the_transaction_with_the_order_and_payment(customer, product, hook_calls):
     seen = []
-    hooks.register(hooks.ORDER_PLACED, lambda *, order, payment: seen.append((order.lines.count(), payment)))
+    def handler(*, order, payment, lines, redemptions):
+        seen.append((order.lines.count(), [line.pk for line in lines], payment, redemptions))
+
+    hooks.register(hooks.ORDER_PLACED, handler)
     order = place_order(customer, (product, 1), (ProductFactory(), 2), method="card")
-    assert seen == [(2, PaymentRequest(method="card"))]
+    # The lines just written come with the event, so a handler need not read them again.
+    line_ids = list(order.lines.order_by("pk").values_list("pk", flat=True))
+    assert seen == [(2, line_ids, PaymentRequest(method="card"), [])]
     assert [kwargs["order"] for event, kwargs in hook_calls if event == hooks.ORDER_PLACED] == [order]
 
 

@@ -265,3 +265,24 @@ def test_m3_staff_can_charge_a_new_card_for_a_held_payment(card, place, charge, 
     assert _kinds(order)[-1] == ("charge", 3000)
     despatch(order, list(order.lines.all()))  # paid by the new card: it may leave
     assert _kinds(order)[-1] == ("charge", 3000)
+
+
+# The statements one batch of the M3 release costs (BEGIN and COMMIT counted as the test's
+# savepoint pair), and the final look that finds nothing left: the same for 1 hold or 1,000.
+RELEASE_BATCH_QUERIES = 11
+RELEASE_NOTHING_LEFT_QUERIES = 3
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 4])
+def test_m3_each_release_batch_costs_the_same_queries_whatever_its_size(
+    card, place, batch_size, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    orders = [place(order_with_lines(2500), stripe_payment_method_id=card()) for _ in range(4)]
+    latest = max(_extended(order).authorised_at for order in orders)
+    batches = -(-len(orders) // batch_size)
+    with time_machine.travel(latest + dt.timedelta(days=11), tick=False), django_capture_on_commit_callbacks():
+        with django_assert_num_queries(batches * RELEASE_BATCH_QUERIES + RELEASE_NOTHING_LEFT_QUERIES):
+            assert preauthorisation_release_stale(actor=Actor.system(), batch_size=batch_size) == len(orders)
+    assert [_authorisation(order).status for order in orders] == [Authorisation.Status.RELEASED] * len(orders)
+    assert LedgerEntry.objects.filter(kind="release").count() == len(orders)
+    assert CardOperation.objects.filter(kind="cancel", status="pending").count() == len(orders)

@@ -1,0 +1,80 @@
+"""Profile the order path in-process: N card orders through the API (token, throttle, DRF, the
+service, every hook), against the database `make bench` made (run it once first). Not a test.
+
+    python -m bench.profile_order [--orders 300] [--sold-out]   # cProfile, sorted by own time
+
+It adds its own product and customer, so it can run after a bench; `--sold-out` profiles
+the refusal instead. Figures are inflated by cProfile; compare shares, not milliseconds.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import time
+
+from bench.launch import ENV, PRICE_PENCE
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--sold-out", action="store_true")
+    parser.add_argument("--top", type=int, default=35)
+    args = parser.parse_args()
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    import datetime as dt
+    import uuid
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from catalogue.models import Product, Range
+    from customers.models import Customer, User
+
+    tag = uuid.uuid4().hex[:8]
+    product = Product.objects.create(
+        sku=f"PROFILE-{tag}", name="Profiled coin", range=Range.objects.first(), price_pence=PRICE_PENCE,
+        stock=0 if args.sold_out else 10 * args.orders,
+    )
+    user = User.objects.create(username=f"profile-{tag}", email=f"profile-{tag}@example.com")
+    Customer.objects.create(user=user, first_name="Pro", last_name="File", email=user.email,
+                            date_of_birth=dt.date(1980, 1, 1), postcode="SW1A 1AA")
+    token = Token.objects.create(user=user).key
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    body = json.dumps({
+        "lines": [{"product_id": product.pk, "quantity": 1, "unit_price_pence": PRICE_PENCE}],
+        "delivery": {"option": "uk-standard", "name": "Pro File", "address": "1 Mint Street", "postcode": "SW1A 1AA"},
+        "payment": {"method": "card", "stripe_payment_method_id": "pm_card_visa"},
+    })
+
+    def post():
+        return client.post("/api/v1/orders/", body, content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = post()
+    print(f"one {'refusal' if args.sold_out else 'order'}: HTTP {first.status_code}, {len(queries)} statements")
+    for query in queries.captured_queries:
+        print("   ", query["sql"][:110])
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    for _ in range(args.orders):
+        post()
+    profile.disable()
+    elapsed = time.perf_counter() - started
+    print(f"{args.orders} requests in {elapsed:.2f} s under cProfile: {1000 * elapsed / args.orders:.1f} ms each")
+    stats = pstats.Stats(profile)
+    stats.sort_stats("tottime").print_stats(args.top)
+    stats.sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
