@@ -29,3 +29,21 @@ def test_staff_cannot_read_a_customers_password_reset_link_in_the_outbox(custome
 
     assert page.status_code == 200
     assert link.rsplit("/", 2)[-2] not in page.content.decode()
+
+
+def test_the_warehouse_sees_where_outbox_messages_went_not_what_they_said(staff_user):
+    """The outbox admin shows staff who may not read customers' records (the warehouse) where each message
+    went and how, never its subject or body; the staff API's outbox must not show them more."""
+    from rest_framework.test import APIClient
+
+    from notifications.services import message_queue
+
+    message_queue(channel=Message.Channel.EMAIL, kind="order_confirmation", recipient="ada@example.com",
+                  subject="Your order of 3 gold sovereigns", body="…", customer=None, dedupe_key="t:1")
+    warehouse, agent = APIClient(), APIClient()
+    warehouse.force_authenticate(staff_user("warehouse"))
+    agent.force_authenticate(staff_user("customer_service"))
+
+    seen = warehouse.get("/api/v1/staff/outbox/").json()["results"]
+    assert [(row["recipient"], row["subject"]) for row in seen] == [("ada@example.com", "")]
+    assert agent.get("/api/v1/staff/outbox/").json()["results"][0]["subject"] == "Your order of 3 gold sovereigns"
