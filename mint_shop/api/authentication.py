@@ -56,11 +56,16 @@ class ExpiringSessionTokenAuthentication(XSessionTokenAuthentication):
 
 class ExpiringSessionTokenStrategy(SessionTokenStrategy):
     """allauth's session tokens (the session key), given an absolute end at sign-in: the token lifetime,
-    however often it is used. Before sign-in the session's own (idle) age applies."""
+    however often it is used. Before sign-in the session's own (idle) age applies, and so it does for a
+    session signed in elsewhere (a browser's, the admin's) whose key is sent as the token: only a request
+    that signs in gives the lifetime, else reauthenticating or changing the password there would turn an
+    idle-limited session into a week-long one."""
 
     def create_session_token(self, request) -> str:
         session = request.session
+        pre_user = getattr(request.allauth.headless, "_pre_user", None)
+        signed_in_here = pre_user is None or not pre_user.is_authenticated
         # An absolute end is kept as an ISO date string; a number (or none) is an age, renewed on save.
-        if SESSION_KEY in session and not isinstance(session.get("_session_expiry"), str):
+        if signed_in_here and SESSION_KEY in session and not isinstance(session.get("_session_expiry"), str):
             session.set_expiry(clock.now() + token_lifetime())
         return super().create_session_token(request)
