@@ -67,6 +67,18 @@ def _payment_intents_search(query=None, limit=None, **_ignored):
     return found
 
 
+def _balance_transactions_created_from(url, limit=None, starting_after=None, created=None, **kwargs):
+    """localstripe's balance transaction list, also taking Stripe's `created[gte]` filter (M9's import)."""
+    found = _list_balance_transactions(url, limit=limit, starting_after=starting_after, **kwargs)
+    if created is not None:
+        since = int(created["gte"])
+        found._list = [txn for txn in found._list if txn.created >= since]
+    return found
+
+
+_list_balance_transactions = resources.BalanceTransaction._api_list_all
+
+
 def _add_search() -> None:
     # Before localstripe's server module builds its routes: `/search` must come before `/{id}`.
     resources.extra_apis.append(("GET", "/v1/payment_intents/search", _payment_intents_search))
@@ -80,6 +92,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--without-search", action="store_true", help="no PaymentIntent search, as localstripe")
     args = parser.parse_args(argv)
     _use_state_file(args.state.resolve())
+    resources.BalanceTransaction._api_list_all = _balance_transactions_created_from
     if not args.without_search:
         _add_search()
     from localstripe import server

@@ -60,7 +60,10 @@ def logging_config(*, json: bool, level: str) -> dict:
             "axes": {"level": "WARNING"},  # every sign-in at INFO; lockouts are warnings
             # A 4xx is a rule refusing bad input, answered as {"code","rule","detail"}; only 5xx are faults.
             "django.request": {"level": "ERROR"},
-            "django_guid": {"level": "WARNING"},  # a line per request and per task saying it set the id
+            # django-guid logs a line per request and per task saying it set the id (INFO), and a refused
+            # X-Request-ID in full (WARNING): up to 8 KB of a caller's text a request. The id is replaced
+            # either way, so neither is worth a line.
+            "django_guid": {"level": "ERROR"},
             # billiard (Celery's pool) logs here with propagation off: without a handler, bare text on stderr.
             "multiprocessing": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         },

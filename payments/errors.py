@@ -28,4 +28,6 @@ REFUND_NOT_PENDING_PAYOUT = Rule("refund_not_pending_payout", "M8", 409)
 REFUND_REQUEST_REUSED = Rule("refund_request_id_reused", "M8", 409)
 REIMBURSEMENT_INVALID = Rule("reimbursement_invalid", "M8", 400)
 STATEMENT_INVALID = Rule("statement_invalid", "M9", 400)
+# Stripe did not answer (down, timed out, rate-limited): nothing was imported; try again later.
+STRIPE_UNAVAILABLE = Rule("stripe_unavailable", "M9", 503)
 WEBHOOK_SIGNATURE_INVALID = Rule("webhook_signature_invalid", "M10", 400)

@@ -155,9 +155,10 @@ def refund_find(*, payment_intent_id: str, metadata_key: str, value: str):
     return None
 
 
-def balance_transactions():
-    """Every balance transaction as a dict, for reconciliation (M9)."""
-    for txn in stripe_client().v1.balance_transactions.list(params={"limit": 100}).auto_paging_iter():
+def balance_transactions(*, created_from: int | None = None):
+    """The balance transactions made from `created_from` (a Unix time; all when None) as dicts (M9)."""
+    params = {"limit": 100} | ({"created": {"gte": created_from}} if created_from is not None else {})
+    for txn in stripe_client().v1.balance_transactions.list(params=params).auto_paging_iter():
         yield txn.to_dict()
 
 

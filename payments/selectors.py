@@ -1,9 +1,10 @@
 """Reads for payments, shaped for their callers."""
 
 import csv
+import datetime as dt
 import io
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 
 from mint_shop import clock
 from orders.models import OrderLine
@@ -158,6 +159,16 @@ def finance_sharing_records(*, customer) -> list[dict]:
         }
         for application in applications
     ]
+
+
+def stripe_statement_resumes_from() -> int | None:
+    """Where the next Stripe import starts (a Unix time): the day before the last line held, so a
+    transaction Stripe showed late is still fetched; None (everything) before the first import."""
+    last_day = StatementLine.objects.filter(source=StatementLine.Source.STRIPE).aggregate(Max("occurred_on"))
+    if last_day["occurred_on__max"] is None:
+        return None
+    start = dt.datetime.combine(last_day["occurred_on__max"] - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return int(start.timestamp())
 
 
 def statement_lines_unmatched(*, source: str | None = None):

@@ -13,7 +13,7 @@ from django.db import transaction
 from mint_shop.actors import Actor
 from mint_shop.errors import RuleViolation
 from mint_shop.money import MAX_PENCE, format_pence
-from payments import errors, gateway
+from payments import errors, gateway, selectors
 from payments.models import StatementLine
 from payments.selectors import ledger_entry_for_statement_line
 
@@ -21,7 +21,15 @@ REFERENCE_LENGTH = StatementLine._meta.get_field("reference").max_length
 
 
 def statement_import_stripe(*, actor: Actor) -> int:
-    """Fetch Stripe's balance transactions (outside any transaction), store the new ones, match."""
+    """Fetch Stripe's balance transactions since the day before the last one held (outside any
+    transaction: one page per 100 new, not the account's whole history), store the new ones, match.
+
+    Stripe out of reach is a 503 `stripe_unavailable` with nothing stored, not a server error."""
+    try:
+        transactions = list(gateway.balance_transactions(created_from=selectors.stripe_statement_resumes_from()))
+    except gateway.RETRYABLE_ERRORS as exc:
+        detail = "Stripe did not answer; nothing was imported. Try again later."
+        raise RuleViolation(errors.STRIPE_UNAVAILABLE, detail) from exc
     lines = [
         StatementLine(
             source=StatementLine.Source.STRIPE,
@@ -31,7 +39,7 @@ def statement_import_stripe(*, actor: Actor) -> int:
             reference=txn.get("source") or "",
             description=(txn.get("description") or txn.get("type") or "")[:300],
         )
-        for txn in gateway.balance_transactions()
+        for txn in transactions
     ]
     return _store_and_match(lines)
 

@@ -249,6 +249,16 @@ def test_the_production_processes_start_take_an_order_and_log_json_with_the_requ
         # The worker delivers over SMTP what the requests queued: the address confirmation and the order's email.
         _wait_for(lambda: len([m for m in mailbox.handler.messages if CUSTOMER["email"] in m[0]]) >= 2, 30,
                   "the worker's emails")
+        # The worker made the order's card authorisation at Stripe under production settings: one hold.
+        def holds():
+            intents = requests.get(
+                f"{stripe_server.url}/v1/payment_intents", params={"limit": 100},
+                auth=(env["STRIPE_SECRET_KEY"], ""), timeout=30,
+            ).json()["data"]
+            mine = [i for i in intents if (i.get("metadata") or {}).get("mint_order") == str(order["id"])]
+            return mine if mine and all(i["status"] != "requires_confirmation" for i in mine) else None
+
+        assert [i["status"] for i in _wait_for(holds, 30, "the order's hold at Stripe")] == ["requires_capture"]
         # The worker ran a task the order's request queued, under that request's id.
         _wait_for(lambda: any(
             line.get("request_id") == order_request_id for line in _json(_lines(log).get("worker", []))

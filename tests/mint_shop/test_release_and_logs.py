@@ -68,3 +68,25 @@ def test_healthz_answers_503_naming_the_broker_when_it_cannot_be_reached():
         celery_app.conf.broker_url = saved
     assert response.status_code == 503
     assert (response.json()["database"], response.json()["broker"]) == ("ok", "down")
+
+
+@pytest.mark.django_db
+def test_healthz_tells_the_load_balancer_ok_or_down_and_names_no_host_or_secret(settings):
+    saved = celery_app.conf.broker_url
+    # A Redis URL may carry its password in the query string as well as before the host.
+    celery_app.conf.broker_url = "redis://cache-7.internal.mint:1/0?password=s3cret-broker-pass"
+    try:
+        response = APIClient().get("/healthz")
+    finally:
+        celery_app.conf.broker_url = saved
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "broker": "down"}
+    assert b"internal.mint" not in response.content and b"s3cret" not in response.content
+
+
+def test_a_forged_request_id_is_not_copied_into_the_logs(caplog):
+    forged = "forged" + "A" * 6000  # letters only, up to what a proxy lets through in one header
+    caplog.set_level(logging.DEBUG, logger="django.request")
+    response = APIClient().get("/api/v1/", HTTP_X_REQUEST_ID=forged)
+    assert uuid.UUID(response["X-Request-ID"])
+    assert not [record for record in caplog.records if "forgedAAAA" in record.getMessage()]

@@ -3,6 +3,7 @@
 import os
 import signal
 from contextlib import contextmanager
+from urllib.parse import unquote
 
 import pytest
 
@@ -109,3 +110,20 @@ def stripe_paused(localstripe, settings):
 
     yield paused
     os.kill(localstripe.process.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def stripe_requests(monkeypatch):
+    """Every HTTP request the stripe SDK makes through the gateway, as (method, path, query string)."""
+    import stripe
+
+    sent = []
+
+    class Counting(stripe.RequestsClient):
+        def request(self, method, url, headers, post_data=None):
+            path, _, query = url.partition("?")
+            sent.append((method.upper(), path.split("/v1/", 1)[-1], unquote(query)))
+            return super().request(method, url, headers, post_data)
+
+    monkeypatch.setattr(gateway.stripe, "RequestsClient", Counting)
+    return sent

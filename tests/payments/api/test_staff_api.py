@@ -223,6 +223,22 @@ def test_m10_a_webhook_dated_just_within_the_tolerance_ahead_is_accepted(db):
     assert response.status_code == 200
 
 
+@pytest.mark.integration
+def test_m9_stripe_import_while_stripe_is_unreachable_is_a_503_in_the_error_shape_and_nothing_imported(
+    finance, localstripe
+):
+    from payments.models import StatementLine
+
+    localstripe.stop()
+    try:
+        response = finance.post("/api/v1/staff/reconciliation/stripe-import/")
+    finally:
+        localstripe.start()
+    assert response.status_code == 503
+    assert response.json()["code"] == "stripe_unavailable" and response.json()["rule"] == "M9"
+    assert not StatementLine.objects.exists()
+
+
 @pytest.mark.parametrize("order", ["\u00b2", "\u0661", "\u2460"])
 def test_m9_a_ledger_filter_in_digits_that_are_not_ascii_is_a_400_in_the_error_shape(finance, order):
     """str.isdigit() holds for "²", "١" and "①"; they are still no order id."""

@@ -86,6 +86,30 @@ def test_m9_stripe_balance_transactions_are_matched_to_the_ledger(card, place, d
     assert not ledger_entries_unmatched().filter(order=order).exists()
 
 
+@pytest.mark.integration
+def test_m9_a_stripe_import_asks_only_from_the_day_before_the_last_line_it_holds(
+    card, place, despatch, commit, stripe_requests
+):
+    """Issue 14: listing every balance transaction on each import grows without bound with the account."""
+    first = place(order_with_lines(2500), stripe_payment_method_id=card())
+    despatch(first, list(first.lines.all()))
+    stripe_requests.clear()
+    statement_import_stripe(actor=Actor.system())
+    assert [query for method, path, query in stripe_requests if path == "balance_transactions"] == ["limit=100"]
+    last_day = StatementLine.objects.filter(source="stripe").latest("occurred_on").occurred_on
+
+    second = place(order_with_lines(4000), stripe_payment_method_id=card())
+    despatch(second, list(second.lines.all()))
+    stripe_requests.clear()
+    statement_import_stripe(actor=Actor.system())
+
+    since = int(dt.datetime.combine(last_day - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC).timestamp())
+    listed = [query for method, path, query in stripe_requests if path == "balance_transactions"]
+    assert listed == [f"limit=100&created[gte]={since}"]
+    capture = LedgerEntry.objects.get(order=second, kind="capture")
+    assert capture.statement_line.amount_pence == capture.amount_pence  # the new line still found and matched
+
+
 def test_m9_a_bank_statement_csv_is_matched_and_the_rest_listed_and_exported(place):
     order = _transfer_order(place)
     unpaid = _transfer_order(place, amount=4500)
