@@ -11,8 +11,8 @@ from allauth.headless.contrib.rest_framework.authentication import XSessionToken
 from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth import SESSION_KEY
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
