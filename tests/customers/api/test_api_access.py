@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from customers.models import ApiAccessRevocation, Customer
 from mint_shop.actors import ActorKind
+from mint_shop.api.authentication import ExpiringTokenAuthentication
 from tests.customers.api import test_signin
 from tests.customers.api.test_signin import APP, sign_in
 from tests.factories import CustomerFactory
@@ -231,3 +232,25 @@ def test_the_token_admin_does_not_delete_a_token_unrecorded(django_user_model, h
         client.post("/admin/authtoken/tokenproxy/",
                     {"action": "delete_selected", "_selected_action": _changelist_boxes(client), "post": "yes"})
     assert Token.objects.filter(user=owner).exists() and not ApiAccessRevocation.objects.exists()
+
+
+def test_api_token_check_reads_token_user_and_customer_in_one_statement(django_assert_num_queries, django_user_model):
+    """Issue 15: customer endpoints ask for `user.customer` after the token check; it is read with it."""
+    me = CustomerFactory()
+    key = Token.objects.create(user=me.user).key
+    staff_key = Token.objects.create(user=django_user_model.objects.create_user(username="no-customer")).key
+    with django_assert_num_queries(1):
+        user, _ = ExpiringTokenAuthentication().authenticate_credentials(key)
+        assert user.customer.pk == me.pk
+    with django_assert_num_queries(1):
+        staff, _ = ExpiringTokenAuthentication().authenticate_credentials(staff_key)
+        assert not hasattr(staff, "customer")
+
+
+def test_api_token_of_an_inactive_user_is_refused():
+    me = CustomerFactory()
+    key = Token.objects.create(user=me.user).key
+    me.user.is_active = False
+    me.user.save(update_fields=["is_active"])
+    response = _token_client(key).get("/api/v1/me/")
+    assert response.status_code == 401
