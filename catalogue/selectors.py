@@ -32,12 +32,8 @@ def delivery_option_standard_charge(*, region: str) -> int:
 
 def terms_versions_in_force(*, placed_at: dt.datetime) -> QuerySet[TermsVersion]:
     """P8: versions published at least 24 hours (a setting) before the order, newest first."""
-    return TermsVersion.objects.filter(published_at__lte=terms_cutoff(placed_at=placed_at)).order_by("-published_at")
-
-
-def terms_cutoff(*, placed_at: dt.datetime) -> dt.datetime:
-    """P8: the latest publication time of terms in force for an order placed at `placed_at`."""
-    return placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
+    cutoff = placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
+    return TermsVersion.objects.filter(published_at__lte=cutoff).order_by("-published_at")
 
 
 def terms_version_for(*, placed_at: dt.datetime) -> TermsVersion | None:

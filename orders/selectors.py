@@ -1,14 +1,12 @@
 """Reads for orders, shaped for their callers: a page costs the same queries for 1 order or 50."""
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 
 from catalogue.models import DeliveryOption, Product
-from catalogue.selectors import terms_cutoff, terms_versions_in_force
+from catalogue.selectors import terms_versions_in_force
 from customers.models import Customer
 from customers.selectors import customer_filter_by_search, customer_list_open_orders_review
 from orders.models import Order, OrderLine, Shipment
@@ -139,10 +137,19 @@ class PlacementReading:
     standard_charge_pence: int | None = None
 
 
-def _placement_querysets(
-    *, customer_id, product_ids, idempotency_key, placed_at, delivery
-) -> tuple[QuerySet, QuerySet, dict]:
-    """The products with the rest as scalar subqueries, and the customer's row with the same."""
+def order_placement_read(
+    *,
+    customer_id: int,
+    product_ids: list[int],
+    idempotency_key: str | None,
+    placed_at: dt.datetime,
+    delivery: tuple[str, str] | None,
+) -> PlacementReading:
+    """The products asked for, each row carrying the rest as scalar subqueries (one round trip).
+
+    `delivery` is (region, option code). With no product found, the same subqueries are read
+    from the customer's row, so the answer is still one statement.
+    """
     customer = Customer.objects.filter(pk=customer_id)
     extra = {
         "_restricted_at": Subquery(customer.values("restricted_at")[:1]),
@@ -162,114 +169,10 @@ def _placement_querysets(
             "_delivery_charge_pence": Subquery(chosen.values("charge_pence")[:1]),
             "_standard_charge_pence": Subquery(in_region.order_by("charge_pence").values("charge_pence")[:1]),
         }
-    return Product.objects.filter(pk__in=product_ids).annotate(**extra), customer, extra
-
-
-def _placement_inputs(*, customer_id, product_ids, idempotency_key, placed_at, delivery) -> dict:
-    """Every value the placement read's parameters are made from, as the database is sent them."""
-    adapt = connection.ops.adapt_datetimefield_value
-    region, code = delivery or (None, None)
-    return {
-        "customer_id": customer_id, "idempotency_key": idempotency_key, "region": region, "code": code,
-        "placed_at": adapt(placed_at), "terms_cutoff": adapt(terms_cutoff(placed_at=placed_at)),
-        **{f"product_{n}": pk for n, pk in enumerate(product_ids)},
-    }
-
-
-@dataclass(frozen=True)
-class _CompiledRead:
-    sql: str
-    slots: tuple  # per parameter: the input's name, or (None, the constant)
-    compiler: object  # Django's compiler for the statement: its select and annotation columns
-
-
-@functools.cache
-def _placement_read_compiled(vendor: str, products: int, keyed: bool, delivered: bool) -> _CompiledRead | None:
-    """Issue 15: the read's SQL, compiled once per shape instead of on every order (compiling its
-    seven subqueries was about a fifth of the order path's CPU). Compiled twice with different
-    stand-in values: a parameter that differs is named after the input it was made from; one
-    that does not is a constant. None (so the ORM is used each time) if a parameter cannot be
-    traced to an input."""
-    shapes = []
-    for seed in (1, 2):
-        inputs = {
-            "customer_id": -9_000_001 * seed, "product_ids": [-9_100_000 * seed - n for n in range(products)],
-            "idempotency_key": f"\x1fplacement-key-{seed}" if keyed else None,
-            "placed_at": dt.datetime(1901 + seed, 2, 3, 4, 5, 6, 7 * seed, tzinfo=dt.UTC),
-            "delivery": (f"\x1fregion-{seed}", f"\x1fcode-{seed}") if delivered else None,
-        }
-        queryset, _, _ = _placement_querysets(**inputs)
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
-        shapes.append((sql, params, _placement_inputs(**inputs), compiler))
-    (sql, params, named, compiler), (sql_2, params_2, named_2, _) = shapes
-    if sql != sql_2 or len(params) != len(params_2):
-        return None
-    slots = []
-    for first, second in zip(params, params_2, strict=True):
-        if first == second:
-            slots.append((None, first))
-            continue
-        names = [name for name, value in named.items() if value == first and named_2[name] == second]
-        if len(names) != 1:
-            return None
-        slots.append(names[0])
-    return _CompiledRead(sql=sql, slots=tuple(slots), compiler=compiler)
-
-
-def _products_from_compiled(read: _CompiledRead, inputs: dict) -> dict[int, Product]:
-    """Run the compiled read and build its rows as Django's ModelIterable would (model fields, then
-    the annotations, through the backend's converters)."""
-    params = [slot[1] if isinstance(slot, tuple) else inputs[slot] for slot in read.slots]
-    with connection.cursor() as cursor:
-        cursor.execute(read.sql, params)
-        rows = cursor.fetchall()
-    compiler = read.compiler
-    converters = compiler.get_converters([column[0] for column in compiler.select])
-    if converters:
-        rows = compiler.apply_converters(rows, converters)
-    fields = compiler.klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    init_list = [column[0].target.attname for column in compiler.select[start:end]]
-    products = {}
-    for row in rows:
-        product = Product.from_db(connection.alias, init_list, row[start:end])
-        for name, position in compiler.annotation_col_map.items():
-            setattr(product, name, row[position])
-        products[product.pk] = product
-    return products
-
-
-def order_placement_read(
-    *,
-    customer_id: int,
-    product_ids: list[int],
-    idempotency_key: str | None,
-    placed_at: dt.datetime,
-    delivery: tuple[str, str] | None,
-) -> PlacementReading:
-    """The products asked for, each row carrying the rest as scalar subqueries (one round trip).
-
-    `delivery` is (region, option code). With no product found, the same subqueries are read
-    from the customer's row, so the answer is still one statement. The products' statement is
-    compiled once per shape (number of products, key or not, delivery or not).
-    """
-    product_ids = list(dict.fromkeys(product_ids))  # as `pk__in` sends them: once each, in order
-    asked = {"customer_id": customer_id, "product_ids": product_ids, "idempotency_key": idempotency_key,
-             "placed_at": placed_at, "delivery": delivery}
-    read = product_ids and _placement_read_compiled(
-        connection.vendor, len(product_ids), bool(idempotency_key), delivery is not None
-    )
-    if read:
-        products = _products_from_compiled(read, _placement_inputs(**asked))
-        names = list(read.compiler.annotation_col_map)
-    if not read or not products:
-        queryset, customer, extra = _placement_querysets(**asked)
-        products = products if read else {product.pk: product for product in queryset}
-        names = list(extra)
+    products = {product.pk: product for product in Product.objects.filter(pk__in=product_ids).annotate(**extra)}
     row = next(iter(products.values()), None)
     if row is None:
         row = customer.annotate(**extra).first()  # no product found: a refusal, but C3/C7 and O2 come first
     return PlacementReading(
-        products=products, **{name.lstrip("_"): getattr(row, name) if row else None for name in names}
+        products=products, **{name.lstrip("_"): getattr(row, name) if row else None for name in extra}
     )
