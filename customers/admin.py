@@ -4,8 +4,10 @@ goes through a service."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from rest_framework.authtoken.admin import TokenAdmin
@@ -401,13 +403,37 @@ admin.site.unregister(TokenProxy)
 
 @admin.register(TokenProxy)
 class RevocableTokenAdmin(TokenAdmin):
-    """DRF's token admin, whose deletion is the revocation service (recorded, sessions ended too)."""
+    """DRF's token admin, whose only deletion is the "Revoke" action, the revocation service (recorded,
+    sessions ended too): Django's own "Delete selected" and delete page would delete the token unrecorded
+    and leave the login's sessions signed in."""
 
     actions = ["revoke"]
 
     @admin.action(description="Revoke: end these logins' tokens and sessions", permissions=["delete"])
     def revoke(self, request, queryset):
+        self.delete_queryset(request, queryset)
+        self.message_user(request, "Revoked.", messages.SUCCESS)
+
+    def response_action(self, request, queryset):
+        # TokenProxy's pk is its user's id (DRF keeps keys out of URLs), so the list page's boxes carry user
+        # ids, while Django filters the selection by the table's key: name the selected tokens by key.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        user_ids = [value for value in selected if value.isdigit()]
+        keys = queryset.filter(Q(user_id__in=user_ids) | Q(key__in=selected)).values_list("key", flat=True)
+        request.POST = request.POST.copy()
+        request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, list(keys))
+        return super().response_action(request, queryset)
+
+    def delete_queryset(self, request, queryset):
         actor = Actor.staff(request.user)
         for user_id in sorted(set(queryset.values_list("user_id", flat=True))):
             services.api_access_revoke(user_id=user_id, actor=actor, reason="Token admin")
-        self.message_user(request, "Revoked.", messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "Revoke" is the deletion
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # No delete page for one token (its view runs in a transaction, the service in its own): "Revoke".
+        return obj is None and super().has_delete_permission(request)

@@ -14,13 +14,15 @@ from customers.models import Customer
 from notifications.models import Message
 from notifications.services import message_queue
 
+ACCOUNT_KIND_PREFIX = "account_"  # the kinds of these messages; their links are credentials, never shown
+
 
 class OutboxAccountAdapter(CustomerAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
         base = {"request": request, "email": email, "current_site": get_current_site(request)}
         rendered = self.render_mail(template_prefix, email, {**base, **context})
-        kind = "account_" + template_prefix.rsplit("/", 1)[-1]
+        kind = ACCOUNT_KIND_PREFIX + template_prefix.rsplit("/", 1)[-1]
         # Each reset or confirmation carries its own key, so its body names it uniquely.
         digest = hashlib.sha256(f"{rendered.subject}\n{rendered.body}".encode()).hexdigest()[:32]
         user = context.get("user")

@@ -8,6 +8,7 @@ from mint_shop.actors import Actor
 from mint_shop.admin_forms import NoDeadLinksAdmin
 from mint_shop.errors import RuleViolation
 from notifications import services
+from notifications.account_mail import ACCOUNT_KIND_PREFIX
 from notifications.models import Message
 
 
@@ -24,10 +25,13 @@ class MessageAdmin(NoDeadLinksAdmin):
     def get_fields(self, request, obj=None):
         # The words of a message are the customer's business: staff who may not read customers' records
         # (the warehouse) see where each message went and how, not what it said.
+        # An account email's body (password reset, address confirmation) carries a link that signs in as the
+        # customer: a credential, shown to nobody (issue 14); the worker still sends it.
         fields = super().get_fields(request, obj)
-        if request.user.has_perm("customers.view_customer"):
-            return fields
-        return [name for name in fields if name not in ("subject", "body")]
+        hidden = () if request.user.has_perm("customers.view_customer") else ("subject", "body")
+        if obj is not None and obj.kind.startswith(ACCOUNT_KIND_PREFIX):
+            hidden = (*hidden, "body")
+        return [name for name in fields if name not in hidden]
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.print_queue_view)

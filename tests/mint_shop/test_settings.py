@@ -200,3 +200,18 @@ def test_production_refuses_a_secret_key_too_short_to_sign_with():
     result = _manage("check", **(PRODUCTION | {"SECRET_KEY": "x"}))
     assert result.returncode != 0
     assert "SECRET_KEY is shorter than 50 characters" in result.stderr
+
+
+def test_every_per_address_count_reads_the_address_behind_the_trusted_proxies():
+    """Behind MINT_TRUSTED_PROXIES proxies, allauth's per-address sign-in limits (10 failures and 30
+    sign-ins a minute) must count the customer's address, as DRF's throttles do, not the proxy's: counted
+    at the proxy, one caller's failures refuse every customer signing in through it (issue 14)."""
+    script = (
+        "from django.test import RequestFactory; from rest_framework.throttling import SimpleRateThrottle;"
+        "from allauth.core.internal.httpkit import get_client_ip;"
+        "r = RequestFactory().post('/', REMOTE_ADDR='10.0.0.2', HTTP_X_FORWARDED_FOR='203.0.113.5, 198.51.100.7');"
+        "print(get_client_ip(r), SimpleRateThrottle.get_ident(SimpleRateThrottle.__new__(SimpleRateThrottle), r))"
+    )
+    result = _manage("shell", "-c", script, DEBUG="1", MINT_TRUSTED_PROXIES="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["198.51.100.7", "198.51.100.7"]

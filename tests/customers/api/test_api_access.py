@@ -5,6 +5,7 @@ administrator) and allauth's app session token (`X-Session-Token`, from signing 
 """
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 
 from customers.models import ApiAccessRevocation, Customer
 from mint_shop.actors import ActorKind
+from mint_shop.api.authentication import ExpiringTokenAuthentication
 from tests.customers.api import test_signin
 from tests.customers.api.test_signin import APP, sign_in
 from tests.factories import CustomerFactory
@@ -135,3 +137,120 @@ def test_the_token_admins_revoke_action_ends_the_tokens_and_records_the_superuse
     assert response.status_code == 302
     assert not Token.objects.filter(user=owner).exists()
     assert ApiAccessRevocation.objects.get().revoked_by == admin_user
+
+
+def test_a_browser_session_reauthenticated_through_the_app_api_keeps_its_idle_limit(customer, settings):
+    """Only an app sign-in gives a session the token lifetime: a browser session's key sent as
+    X-Session-Token to a request that changes the session (reauthenticate) must not become a week-long session."""
+    idle = dt.timedelta(hours=settings.MINT_SESSION_IDLE_HOURS)
+    with time_machine.travel(START, tick=False) as clock:
+        browser = Client()
+        assert sign_in(browser).status_code == 200
+        as_app = Client(headers={"X-Session-Token": browser.cookies["sessionid"].value})
+        response = as_app.post(f"{APP}/auth/reauthenticate", {"password": test_signin.PASSWORD},
+                               content_type="application/json")
+        assert response.status_code == 200, response.json()
+        clock.move_to(START + idle + dt.timedelta(minutes=1))
+        assert browser.get("/api/v1/me/").status_code == 401
+        assert _refused_as_expired(as_app.get("/api/v1/me/"))
+
+
+def test_a_staff_session_rekeyed_through_the_app_api_keeps_its_idle_limit(staff_user, settings):
+    """A member of staff's admin session sent as X-Session-Token to allauth's password change comes back
+    under a new key: it must still end after a working day idle, not live the token lifetime."""
+    idle = dt.timedelta(hours=settings.MINT_SESSION_IDLE_HOURS)
+    with time_machine.travel(START, tick=False) as clock:
+        agent = staff_user("warehouse")
+        agent.set_password("an-old-long-password")
+        agent.save()
+        admin = Client()
+        admin.force_login(agent)
+        response = Client(headers={"X-Session-Token": admin.cookies["sessionid"].value}).post(
+            f"{APP}/account/password/change",
+            {"current_password": "an-old-long-password", "new_password": "a-new-long-password-2"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.json()
+        rekeyed = response.json()["meta"]["session_token"]
+        clock.move_to(START + idle + dt.timedelta(minutes=1))
+        admin.cookies["sessionid"] = rekeyed
+        assert admin.get("/admin/").status_code == 302
+        assert _refused_as_expired(Client(headers={"X-Session-Token": rekeyed}).get("/api/v1/staff/orders/"))
+
+
+def _superuser(django_user_model):
+    from customers.services import staff_totp_enrol
+    from mint_shop.actors import Actor
+
+    admin_user = django_user_model.objects.create_superuser(username="root", password="x", email="root@mint.example")
+    admin_user.otp_device = staff_totp_enrol(user_id=admin_user.pk, actor=Actor.system())
+    return admin_user
+
+
+def _changelist_boxes(client) -> list[str]:
+    """The values the Token admin's list page gives its checkboxes (TokenProxy's pk is its user's id)."""
+    page = client.get("/admin/authtoken/tokenproxy/").content.decode()
+    return re.findall(r'name="_selected_action" value="([^"]+)"', page)
+
+
+def test_revoking_a_token_ticked_on_the_token_admins_list_ends_it_recorded(django_user_model, customer):
+    """Ticking a token on the Token admin's list page and choosing "Revoke" ends it through the revocation
+    service: the customer's sessions end too and who did it is recorded. (The boxes carry the user's id,
+    so a filter by the token's key matched nothing.)"""
+    admin_user = _superuser(django_user_model)
+    owner = Customer.objects.get(pk=customer["id"]).user
+    Token.objects.create(user=owner)
+    app_token = _app_token()
+    client = Client()
+    client.force_login(admin_user)
+
+    response = client.post("/admin/authtoken/tokenproxy/",
+                           {"action": "revoke", "_selected_action": _changelist_boxes(client)})
+
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=owner).exists()
+    assert _refused_as_expired(Client(headers={"X-Session-Token": app_token}).get("/api/v1/me/"))
+    revocation = ApiAccessRevocation.objects.get()
+    assert (revocation.user, revocation.revoked_by, revocation.tokens_ended, revocation.sessions_ended) == (
+        owner, admin_user, 1, 1,
+    )
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete_selected action"])
+def test_the_token_admin_does_not_delete_a_token_unrecorded(django_user_model, how):
+    """Django's own deletion (the delete page, "Delete selected") would skip the revocation service: refused."""
+    admin_user = _superuser(django_user_model)
+    owner = CustomerFactory().user
+    Token.objects.create(user=owner)
+    client = Client()
+    client.force_login(admin_user)
+
+    if how == "delete page":
+        response = client.post(f"/admin/authtoken/tokenproxy/{owner.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 403
+    else:
+        client.post("/admin/authtoken/tokenproxy/",
+                    {"action": "delete_selected", "_selected_action": _changelist_boxes(client), "post": "yes"})
+    assert Token.objects.filter(user=owner).exists() and not ApiAccessRevocation.objects.exists()
+
+
+def test_api_token_check_reads_token_user_and_customer_in_one_statement(django_assert_num_queries, django_user_model):
+    """Issue 15: customer endpoints ask for `user.customer` after the token check; it is read with it."""
+    me = CustomerFactory()
+    key = Token.objects.create(user=me.user).key
+    staff_key = Token.objects.create(user=django_user_model.objects.create_user(username="no-customer")).key
+    with django_assert_num_queries(1):
+        user, _ = ExpiringTokenAuthentication().authenticate_credentials(key)
+        assert user.customer.pk == me.pk
+    with django_assert_num_queries(1):
+        staff, _ = ExpiringTokenAuthentication().authenticate_credentials(staff_key)
+        assert not hasattr(staff, "customer")
+
+
+def test_api_token_of_an_inactive_user_is_refused():
+    me = CustomerFactory()
+    key = Token.objects.create(user=me.user).key
+    me.user.is_active = False
+    me.user.save(update_fields=["is_active"])
+    response = _token_client(key).get("/api/v1/me/")
+    assert response.status_code == 401
