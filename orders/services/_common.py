@@ -3,10 +3,11 @@
 from collections import Counter
 
 from django.db import connection
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, Exists, F, Q, When
 from simple_history.utils import bulk_update_with_history
 
 from catalogue.models import Product
+from customers.models import Customer
 from mint_shop import clock
 from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
@@ -84,37 +85,50 @@ def stock_apply(changes: dict[int, int]) -> None:
 
 
 # PostgreSQL: lock the rows in pk order (so two orders never deadlock, whatever the plan) and
-# take the stock where enough is left and the product is still on sale, in one statement.
+# take the stock where enough is left, the product is still on sale at the price the order was
+# made at (P7), and the customer may still order (C3, C7), in one statement. The placement read
+# those before its transaction; this re-reads them at the last moment, under the products' locks.
 _TAKE_STOCK_SQL = """
 WITH locked AS MATERIALIZED (
     SELECT id FROM catalogue_product WHERE id = ANY(%s) ORDER BY id FOR UPDATE
 ), wanted AS (
-    SELECT * FROM unnest(%s::bigint[], %s::integer[]) AS wanted(id, quantity)
+    SELECT * FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS wanted(id, quantity, price)
 )
 UPDATE catalogue_product AS product SET stock = product.stock - wanted.quantity
 FROM locked JOIN wanted ON wanted.id = locked.id
 WHERE product.id = locked.id AND product.stock >= wanted.quantity AND product.withdrawn_at IS NULL
+AND product.price_pence = wanted.price
+AND NOT EXISTS (
+    SELECT 1 FROM customers_customer AS customer
+    WHERE customer.id = %s AND (customer.restricted_at IS NOT NULL OR customer.deceased_at IS NOT NULL)
+)
 """
 
 
-def stock_take(wanted: dict[int, int]) -> bool:
+def stock_take(wanted: dict[int, int], *, prices: dict[int, int], customer_id: int) -> bool:
     """P3: take the stock of every product in one conditional UPDATE under the rows' locks.
 
-    True when all of it was taken; False when a product is short or withdrawn (the caller
-    refuses, and its transaction rolls the rest back). The database decides, so nothing is
-    ever oversold whatever the concurrency; the column's check constraint backs it.
+    True when all of it was taken; False when a product is short, withdrawn or no longer at
+    `prices` (P7), or the customer has since been restricted or recorded as deceased (C3, C7):
+    the caller refuses, and its transaction rolls the rest back. The database decides, so
+    nothing is ever oversold whatever the concurrency; the column's check constraint backs it.
     """
     ids = sorted(wanted)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_TAKE_STOCK_SQL, [ids, ids, [wanted[pk] for pk in ids]])
+            cursor.execute(
+                _TAKE_STOCK_SQL, [ids, ids, [wanted[pk] for pk in ids], [prices[pk] for pk in ids], customer_id]
+            )
             taken = cursor.rowcount
     else:  # SQLite and the like lock the whole database for a write: no row order to keep
         enough = Q()
         for pk in ids:
-            enough |= Q(pk=pk, stock__gte=wanted[pk])
+            enough |= Q(pk=pk, stock__gte=wanted[pk], price_pence=prices[pk])
+        barred = Customer.objects.filter(
+            Q(restricted_at__isnull=False) | Q(deceased_at__isnull=False), pk=customer_id
+        )
         taken = (
-            Product.objects.filter(enough, withdrawn_at__isnull=True)
+            Product.objects.filter(enough, ~Exists(barred), withdrawn_at__isnull=True)
             .update(stock=Case(*(When(pk=pk, then=F("stock") - wanted[pk]) for pk in ids)))
         )
     return taken == len(ids)

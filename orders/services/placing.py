@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_create_with_history
 
-from catalogue.models import DeliveryOption
+from catalogue.models import DeliveryOption, Product
 from customers.models import Customer
 from customers.selectors import customer_assert_can_order, delivery_address_get_for_customer
 from mint_shop import clock
@@ -264,24 +264,39 @@ def _check_high_value(*, customer, total_pence: int, method: str) -> None:
     )
 
 
-def _take_stock(wanted: Counter) -> None:
+def _take_stock(wanted: Counter, *, customer: Customer, products) -> None:
     """P3: take the stock of every product in one conditional UPDATE, last in the transaction.
 
-    Done last so the product rows stay locked only until the commit. A product sold out or
-    withdrawn since the early check is refused here, under its lock (the refusal reads the
-    rows again only to say why), so no line of a withdrawn product is placed after the
-    withdrawal stopped the open ones.
+    Done last so the product rows stay locked only until the commit. What the placement read
+    before its transaction is decided again here, under the products' locks: a product sold out,
+    withdrawn or repriced since (P3, P7), or a customer restricted or recorded as deceased since
+    (C3, C7), is refused and the transaction rolls back (the refusal reads the rows again only to
+    say why), so no line of a withdrawn product is placed after the withdrawal stopped the open
+    ones, and no order is made at a price or by a customer that no longer holds.
     """
-    if stock_take(dict(wanted)):
+    prices = {pk: products[pk].price_pence for pk in wanted}
+    if stock_take(dict(wanted), prices=prices, customer_id=customer.pk):
         return
+    now = Customer.objects.filter(pk=customer.pk).values("restricted_at", "deceased_at").get()
+    customer.restricted_at, customer.deceased_at = now["restricted_at"], now["deceased_at"]
+    customer_assert_can_order(customer=customer)
     rows = stock_lock(list(wanted))
     withdrawn = [product_id for product_id in wanted if rows[product_id] is None]
     if withdrawn:
         raise RuleViolation(errors.PRODUCT_WITHDRAWN, f"Product(s) {withdrawn} have been withdrawn from sale.")
-    short = next(pk for pk, quantity in sorted(wanted.items()) if rows[pk] < quantity)
-    raise RuleViolation(
-        errors.OUT_OF_STOCK, f"Only {rows[short]} left of product {short}; you asked for {wanted[short]}."
-    )
+    short = next((pk for pk, quantity in sorted(wanted.items()) if rows[pk] < quantity), None)
+    if short is not None:
+        raise RuleViolation(
+            errors.OUT_OF_STOCK, f"Only {rows[short]} left of product {short}; you asked for {wanted[short]}."
+        )
+    for product in Product.objects.filter(pk__in=list(wanted)).order_by("pk"):
+        if product.price_pence != prices[product.pk]:
+            raise RuleViolation(
+                errors.PRICE_CHANGED,
+                f"The price of {product.sku} is now {format_pence(product.price_pence)} "
+                f"(this order was made at {format_pence(prices[product.pk])}).",
+            )
+    raise RuleViolation(errors.OUT_OF_STOCK, "The stock could not be taken; please try again.")
 
 
 def _acknowledgment_body(order: Order, lines: list[OrderLine], products, discounts: list[str]) -> str:
@@ -355,8 +370,13 @@ def order_place(
 
     try:
         with transaction.atomic(durable=True):
-            if any(products[pk].max_per_customer is not None for pk in wanted):
-                # Serialises one customer's placements of limited products: the per-customer limit stays exact.
+            if any(products[pk].max_per_customer is not None for pk in wanted) or (
+                promotion is not None and promotion.referral.strip()
+            ):
+                # Serialises one customer's placements of limited products (the per-customer limit stays
+                # exact) and their referral claims (X3: a friend takes up one invitation; a second order
+                # sent at once is refused with the reason, not failed on the unique friend). First, so
+                # every placement takes its locks in one order: customer, promo code, reward, products.
                 Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk").get()
                 _check_customer_limits(customer=customer, wanted=wanted, products=products)
             goods = [r.quantity * products[r.product_id].price_pence for r in lines]
@@ -424,7 +444,7 @@ def order_place(
                 new=True,
             )
             hooks.notify(hooks.ORDER_PLACED, order=order, payment=payment, lines=order_lines, redemptions=redemptions)
-            _take_stock(wanted)
+            _take_stock(wanted, customer=customer, products=products)
     except IntegrityError:
         # The same Idempotency-Key placed by a concurrent request first (the database's unique
         # constraint decided): answer with that order. Anything else is a fault.
