@@ -15,7 +15,7 @@ from cancellations import admin_pages as pages
 from cancellations import selectors, services
 from cancellations.models import Cancellation, CancellationLine, FaultClaim, GoodsReturn
 from mint_shop.actors import Actor
-from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
+from mint_shop.admin_forms import NoDeadLinksAdmin, ReadOnlyAdminMixin, choose_page, chosen, service_page
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from orders.admin import ORDER_PAGE_JOBS
@@ -32,15 +32,8 @@ class CancellationLineInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(NoDeadLinksAdmin, SimpleHistoryAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, NoDeadLinksAdmin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Cancellation)

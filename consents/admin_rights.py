@@ -10,19 +10,11 @@ from consents import data_requests, register, retention
 from consents.models import DataRequest, LegalHold, OfferSent, RetentionPeriod, SpecialCategoryRecord, TpsImport
 from customers.admin_base import ServiceAdmin
 from mint_shop.actors import Actor
+from mint_shop.admin_forms import ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Written only by services (the API, commands, the outbox); read here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DataRequest)

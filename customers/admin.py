@@ -34,7 +34,7 @@ from customers.models import (
 from customers.selectors import customer_filter_by_search
 from customers.services.accounts import DETAIL_FIELDS
 from mint_shop.actors import Actor, Channel
-from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page
+from mint_shop.admin_forms import NoDeadLinksAdmin, ReadOnlyAdminMixin, choose_page, chosen, service_page
 
 admin.site.register(User, UserAdmin)
 
@@ -380,22 +380,13 @@ class CallRecordingAdmin(ServiceAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ApiAccessRevocation)
-class ApiAccessRevocationAdmin(NoDeadLinksAdmin):
+class ApiAccessRevocationAdmin(ReadOnlyAdminMixin, NoDeadLinksAdmin):
     """Issue 14: the record of each revocation; made by the Customer and Token actions or the API, never here."""
 
     list_display = ["user", "revoked_at", "revoked_by_kind", "revoked_by", "tokens_ended", "sessions_ended", "reason"]
     list_filter = ["revoked_by_kind"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = list_display + ["channel"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(TokenProxy)

@@ -93,6 +93,19 @@ class NoDeadLinksAdmin(admin.ModelAdmin):
         return [name for name in super().get_fields(request, obj) if _may_open(request, self.model, name)]
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by services (the API, commands, tasks, the actions): staff read them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def _may_open(request, model, name) -> bool:
     try:
         field = model._meta.get_field(name)

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from mint_shop.actors import Actor
-from mint_shop.admin_forms import NoDeadLinksAdmin
+from mint_shop.admin_forms import NoDeadLinksAdmin, ReadOnlyAdminMixin
 from mint_shop.errors import RuleViolation
 from notifications import services
 from notifications.account_mail import ACCOUNT_KIND_PREFIX
@@ -13,7 +13,7 @@ from notifications.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(NoDeadLinksAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, NoDeadLinksAdmin):
     """The outbox: staff see every message's status; they never edit a message."""
 
     list_display = ["created_at", "channel", "purpose", "kind", "recipient", "status", "attempts", "sent_at"]
@@ -58,15 +58,6 @@ class MessageAdmin(NoDeadLinksAdmin):
             "form": None,
         }
         return TemplateResponse(request, "admin/service_form.html", context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Export the whole letter print queue as CSV (marks letters posted)",
                   permissions=["export_print_queue"])

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from mint_shop.actors import Actor
-from mint_shop.admin_forms import NoDeadLinksAdmin, choose_page, chosen, service_page, submitted
+from mint_shop.admin_forms import NoDeadLinksAdmin, ReadOnlyAdminMixin, choose_page, chosen, service_page, submitted
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
 from orders.admin import KEY_ORDER_CARD_FIELD, ORDER_PAGE_JOBS
@@ -40,15 +40,8 @@ from payments.services import card, despatch_charge, receipts
 from payments.services.refunds import refund_payout_mark_paid
 
 
-class ReadOnlyAdmin(NoDeadLinksAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, NoDeadLinksAdmin):
+    pass
 
 
 @admin.register(LedgerEntry)
