@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,17 +90,36 @@ class LocalStripe:
             self.process = None
 
 
-@pytest.fixture(scope="session")
-def localstripe_server(tmp_path_factory):
+@contextmanager
+def localstripe_running(state: Path):
+    """A localstripe process of its own for the block (skipped, or failed under CI, if it cannot start)."""
     if importlib.util.find_spec("localstripe") is None:
         service_missing("localstripe is not installed")
-    server = LocalStripe(tmp_path_factory.mktemp("localstripe") / "state.pickle")
+    server = LocalStripe(state)
     try:
         server.start()
     except RuntimeError as exc:
         service_missing(str(exc))
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_for(condition, seconds: float, what: str):
+    """The condition's first true value, asked every 0.1 s; a failure naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def localstripe_server(tmp_path_factory):
+    with localstripe_running(tmp_path_factory.mktemp("localstripe") / "state.pickle") as server:
+        yield server
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -23,7 +22,7 @@ import requests
 from aiosmtpd.controller import Controller
 from django.conf import settings
 
-from tests.conftest import LocalStripe, _free_port, service_missing
+from tests.conftest import _free_port, localstripe_running, service_missing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -116,13 +115,8 @@ def mailbox():
 
 @pytest.fixture
 def stripe_server(tmp_path):
-    server = LocalStripe(tmp_path / "localstripe.pickle")
-    try:
-        server.start()
-    except RuntimeError as exc:
-        service_missing(str(exc))
-    yield server
-    server.stop()
+    with localstripe_running(tmp_path / "localstripe.pickle") as server:
+        yield server
 
 
 @pytest.fixture
@@ -177,15 +171,6 @@ def _lines(log: Path) -> dict[str, list[str]]:
     return by_process
 
 
-def _wait_for(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.25)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
 def test_the_production_processes_start_take_an_order_and_log_json_with_the_request_id(
     production_env, mailbox, stripe_server, tmp_path
 ):
@@ -204,7 +189,7 @@ def test_the_production_processes_start_take_an_order_and_log_json_with_the_requ
         )
     try:
         # The load balancer's check over plain HTTP: not redirected to HTTPS, the database and broker up.
-        health = _wait_for(lambda: _get_or_none(f"{base}/healthz"), 45, "/healthz")
+        health = wait_for(lambda: _get_or_none(f"{base}/healthz"), 45, "/healthz")
         assert (health.status_code, health.json()["database"], health.json()["broker"]) == (200, "ok", "ok")
         generated_id = health.headers["X-Request-ID"]  # none was sent: one was made
         assert uuid.UUID(generated_id)
@@ -247,7 +232,7 @@ def test_the_production_processes_start_take_an_order_and_log_json_with_the_requ
         assert order["total_pence"] == 2500 + 395
 
         # The worker delivers over SMTP what the requests queued: the address confirmation and the order's email.
-        _wait_for(lambda: len([m for m in mailbox.handler.messages if CUSTOMER["email"] in m[0]]) >= 2, 30,
+        wait_for(lambda: len([m for m in mailbox.handler.messages if CUSTOMER["email"] in m[0]]) >= 2, 30,
                   "the worker's emails")
         # The worker made the order's card authorisation at Stripe under production settings: one hold.
         def holds():
@@ -258,9 +243,9 @@ def test_the_production_processes_start_take_an_order_and_log_json_with_the_requ
             mine = [i for i in intents if (i.get("metadata") or {}).get("mint_order") == str(order["id"])]
             return mine if mine and all(i["status"] != "requires_confirmation" for i in mine) else None
 
-        assert [i["status"] for i in _wait_for(holds, 30, "the order's hold at Stripe")] == ["requires_capture"]
+        assert [i["status"] for i in wait_for(holds, 30, "the order's hold at Stripe")] == ["requires_capture"]
         # The worker ran a task the order's request queued, under that request's id.
-        _wait_for(lambda: any(
+        wait_for(lambda: any(
             line.get("request_id") == order_request_id for line in _json(_lines(log).get("worker", []))
         ), 20, "a worker line with the order's request id")
     finally:

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from mint_shop.celery import app as celery_app
 from payments import gateway
 from payments.models import Authorisation, CardOperation, LedgerEntry
 from payments.services import card_operations
-from tests.conftest import service_missing
+from tests.conftest import service_missing, wait_for
 from tests.integration.conftest import order_body
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -32,13 +33,22 @@ ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 1  # the worker's claim on an operation, so the restarted worker's sweep may retry it soon
 
 
-def _wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
+@contextmanager
+def stripe_silent(localstripe):
+    """Stripe takes the requests sent in the block and answers none of them until it ends."""
+    os.kill(localstripe.process.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(localstripe.process.pid, signal.SIGCONT)
+
+
+def kill_once_claimed(worker, operation) -> None:
+    """SIGKILL the worker once it has claimed the operation (committed just before its Stripe call)."""
+    wait_for(lambda: CardOperation.objects.filter(pk=operation.pk, attempts=1).exists(), 60, "the worker's claim")
+    time.sleep(0.5)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
 
 
 @pytest.fixture
@@ -96,8 +106,7 @@ def test_a_worker_killed_mid_authorisation_leaves_it_to_the_restarted_worker_whi
     payment_method = card()
     first_worker = worker_process()
 
-    os.kill(localstripe.process.pid, signal.SIGSTOP)  # Stripe takes the request and says nothing
-    try:
+    with stripe_silent(localstripe):
         placed = client.post(
             "/api/v1/orders/",
             order_body((coin, 1), payment={"method": "card", "stripe_payment_method_id": payment_method}),
@@ -105,13 +114,7 @@ def test_a_worker_killed_mid_authorisation_leaves_it_to_the_restarted_worker_whi
         )
         assert placed.status_code == 201, placed.content
         operation = CardOperation.objects.get(order_payment__order_id=placed.json()["id"])
-        # The worker has claimed the operation (committed just before its Stripe call): kill it mid-call.
-        _wait_for(lambda: CardOperation.objects.filter(pk=operation.pk, attempts=1).exists(), 60, "the worker's claim")
-        time.sleep(0.5)
-        first_worker.send_signal(signal.SIGKILL)
-        first_worker.wait(10)
-    finally:
-        os.kill(localstripe.process.pid, signal.SIGCONT)
+        kill_once_claimed(first_worker, operation)
 
     # The dead worker recorded nothing.
     operation.refresh_from_db()
@@ -124,7 +127,7 @@ def test_a_worker_killed_mid_authorisation_leaves_it_to_the_restarted_worker_whi
     worker_process()
     time.sleep(LEASE_SECONDS)
     card_operations_retry_due.delay()
-    _wait_for(lambda: CardOperation.objects.get(pk=operation.pk).status != CardOperation.Status.PENDING, 60,
+    wait_for(lambda: CardOperation.objects.get(pk=operation.pk).status != CardOperation.Status.PENDING, 60,
               "the sweep on the restarted worker")
     card_operations_retry_due.delay()  # a second sweep finds nothing to do
 

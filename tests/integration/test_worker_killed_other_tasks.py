@@ -5,8 +5,6 @@ refund is in flight (localstripe stopped: the request reached Stripe, no answer 
 restart and the sweep, the refund is made once: one refund at Stripe, one ledger entry, paid.
 """
 
-import os
-import signal
 import time
 
 import pytest
@@ -18,7 +16,13 @@ from payments import gateway
 from payments.models import Authorisation, CardOperation, LedgerEntry, Refund
 from payments.services import card_operations
 from payments.services.refunds import refund_grant
-from tests.integration.test_worker_killed import LEASE_SECONDS, _wait_for, worker_process  # noqa: F401
+from tests.conftest import wait_for
+from tests.integration.test_worker_killed import (  # noqa: F401
+    LEASE_SECONDS,
+    kill_once_claimed,
+    stripe_silent,
+    worker_process,
+)
 from tests.payments.conftest import despatch, place  # noqa: F401
 from tests.payments.factories import order_with_lines
 
@@ -43,16 +47,10 @@ def test_a_worker_killed_mid_refund_leaves_it_to_the_restarted_worker_which_refu
     celery_app.conf.task_always_eager = False
 
     first_worker = worker_process()
-    os.kill(localstripe.process.pid, signal.SIGSTOP)
-    try:
+    with stripe_silent(localstripe):
         refund = refund_grant(order_id=order.pk, amount_pence=1000, request_id="killed-1", actor=Actor.system())
         operation = CardOperation.objects.get(refund=refund, kind=CardOperation.Kind.REFUND)
-        _wait_for(lambda: CardOperation.objects.filter(pk=operation.pk, attempts=1).exists(), 60, "the worker's claim")
-        time.sleep(0.5)
-        first_worker.send_signal(signal.SIGKILL)
-        first_worker.wait(10)
-    finally:
-        os.kill(localstripe.process.pid, signal.SIGCONT)
+        kill_once_claimed(first_worker, operation)
 
     operation.refresh_from_db()
     assert operation.status == CardOperation.Status.PENDING
@@ -61,7 +59,7 @@ def test_a_worker_killed_mid_refund_leaves_it_to_the_restarted_worker_which_refu
     worker_process()
     time.sleep(LEASE_SECONDS)
     card_operations_retry_due.delay()
-    _wait_for(lambda: CardOperation.objects.get(pk=operation.pk).status != CardOperation.Status.PENDING, 60,
+    wait_for(lambda: CardOperation.objects.get(pk=operation.pk).status != CardOperation.Status.PENDING, 60,
               "the sweep on the restarted worker")
     card_operations_retry_due.delay()
 
