@@ -41,6 +41,16 @@ def _processes() -> dict[int, tuple[int, str, float]]:
     return found
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds one process has used (a PostgreSQL backend, say); 0.0 where /proc is missing."""
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def _machine_busy_seconds() -> float:
     values = [int(v) for v in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:]]
     return (sum(values) - values[3] - values[4]) / TICKS  # all but idle and iowait
