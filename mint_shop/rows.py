@@ -45,9 +45,11 @@ def _insert(model: type[models.Model], vendor: str) -> _Insert:
     generated_key = isinstance(pk, models.AutoField)
     fields = tuple(f for f in meta.concrete_fields if not (generated_key and f is pk))
     quote = connection.ops.quote_name
+    # Only the model's own table and column names, quoted by the backend, go into the SQL; values are parameters.
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # nosec B608
     return _Insert(
         fields=fields,
-        head=f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
+        head=head,
         row=f"({', '.join(['%s'] * len(fields))})",
         returning=f" RETURNING {quote(pk.column)}" if generated_key else "",
     )
