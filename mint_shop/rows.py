@@ -2,7 +2,7 @@
 
 `Model.objects.create` compiles its INSERT through the ORM on every call, and simple-history's
 post_save builds and saves the history row the same way (making a new manager class on each
-`.history`): about 40 % of an order's CPU went there. `rows_create` writes exactly what
+`.history`): a fifth of an accepted order's CPU went there (bench/README.md). `rows_create` writes exactly what
 `create` writes, the history row included, from public API only (`_meta.concrete_fields`,
 `Field.pre_save`/`get_db_prep_save`/`column`, `connection.ops`, `cursor.execute`).
 
