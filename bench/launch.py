@@ -12,10 +12,12 @@ import json
 import os
 import random
 import re
+import runpy
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -32,14 +34,10 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 MINTAGE = int(os.environ.get("BENCH_MINTAGE", 5000))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 64))
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 20_000))
-# More workers than cores only adds context switches: the work is CPU-bound (see bench/README.md).
-WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
-# gthread keeps each client's connection alive (the sync worker closes it after every response,
-# so each attempt paid a TCP handshake and a new accept); one thread per worker, as the work is
-# CPU-bound and threads would only contend for the GIL.
-GUNICORN_ARGS = os.environ.get(
-    "BENCH_GUNICORN_ARGS", f"--worker-class gthread --threads 1 --keep-alive 30 --worker-connections {CLIENTS}"
-).split()
+# gunicorn runs as in production (`gunicorn --config gunicorn.conf.py`, Procfile), configured from the
+# environment (README "Deploying"): its processes, threads, connections per process, keep-alive and
+# access log are production's. BENCH_WORKERS sets WEB_CONCURRENCY; BENCH_GUNICORN_ARGS adds arguments.
+GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
 PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", 15))
 PRICE_PENCE = 9500
 PROMO_CODE = "LAUNCH5"
@@ -65,6 +63,10 @@ ENV = {
     "MINT_THROTTLE_ORDER_PLACEMENT": "1000000/hour",
     "DJANGO_SETTINGS_MODULE": "mint_shop.settings",
 }
+if "BENCH_WORKERS" in os.environ:
+    ENV["WEB_CONCURRENCY"] = os.environ["BENCH_WORKERS"]
+# gunicorn's own lines and its access log (one JSON line a request, as production writes them).
+GUNICORN_LOG = Path(tempfile.gettempdir()) / f"{DB_NAME}-gunicorn.log"
 
 
 def log(text: str) -> None:
@@ -121,12 +123,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_settings() -> dict:
+    """What gunicorn.conf.py resolves to in the bench's environment (for the printed line)."""
+    os.environ.update(ENV)
+    conf = runpy.run_path(str(BASE / "gunicorn.conf.py"))
+    return {name: conf[name] for name in ("workers", "threads", "worker_connections", "keepalive", "max_requests")}
+
+
 def start_gunicorn(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "mint_shop.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS),
-         "--log-level", "warning", *GUNICORN_ARGS],
-        cwd=BASE, env=ENV,
-    )
+    with GUNICORN_LOG.open("w") as log_file:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py", "mint_shop.wsgi", *GUNICORN_ARGS],
+            cwd=BASE, env={**ENV, "GUNICORN_BIND": f"127.0.0.1:{port}"}, stderr=log_file,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with socket.socket() as sock:
@@ -222,7 +231,8 @@ def main() -> None:
     manage("migrate", "--noinput")
     product_id, tokens = seed()
     port = free_port()
-    log(f"gunicorn with {WORKERS} workers on 127.0.0.1:{port}; {CLIENTS} clients, {ATTEMPTS} attempts")
+    gunicorn = gunicorn_settings()
+    log(f"gunicorn {gunicorn} on 127.0.0.1:{port}, its log in {GUNICORN_LOG}; {CLIENTS} clients, {ATTEMPTS} attempts")
     server = start_gunicorn(port)
     meter = CpuMeter(server.pid, DB_NAME).start()
     client_cpu = time.process_time()
@@ -272,7 +282,7 @@ def main() -> None:
         "latency_ms": {q: round(percentile(latencies, n), 1) for q, n in (("p50", 50), ("p95", 95), ("p99", 99))},
         "pgbench_tps": round(tps, 1),
         "ratio_orders_per_second_to_pgbench_tps": round(orders_per_second / tps, 3) if tps else None,
-        "gunicorn_workers": WORKERS,
+        "gunicorn": gunicorn,
         "clients": CLIENTS,
         "cpus": os.cpu_count(),
         # The load generator shares the CPUs it measures: its own CPU seconds over the selling

@@ -118,6 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Where the API's throttles count (issue 14): shared by every web process only when CACHE_URL names a
 # shared cache (redis://…); the default, memory, counts per process.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "mint_shop.cache.RedisCache"  # Django's, one client object per pool
 
 # --- Signing in (README "Signing in") -----------------------------------------------------
 # Axes first, so a locked-out login is refused before any password is checked; the model
@@ -264,6 +266,7 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT = "mint_shop.broker:Transport"  # kombu's Redis transport, one client per channel
     # A task taken by a worker that then dies (SIGKILL, the host lost) is handed out again after
     # this; each task is idempotent and the sweeps find the work anyway, so it only bounds the wait.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
