@@ -4,7 +4,7 @@ Django's `RedisCacheClient.get_client` builds a `redis.Redis` on every call, and
 redis-py's table of response callbacks: about 0.4 ms of CPU, twice per throttled request (DRF's
 throttle reads the history and writes it back). The client is only a handle on the connection pool
 (which Django already keeps) and is safe to share between threads, so one per pool is kept.
-settings.py names this backend when CACHE_URL is redis://; tests/mint_shop/test_cache.py fails if
+settings.py names this backend when CACHE_URL is redis://; tests/mint_shop/test_redis_clients.py fails if
 a Django upgrade stops using the client below.
 """
 
