@@ -3,12 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from catalogue.models import DeliveryOption, Product
-from catalogue.selectors import terms_versions_in_force
+from catalogue.models import DeliveryOption, Product, TermsVersion
+from catalogue.selectors import terms_published_by
 from customers.models import Customer
 from customers.selectors import customer_filter_by_search, customer_list_open_orders_review
+from mint_shop.rawsql import RowReader, Selected, once_per_connection
 from orders.models import Order, OrderLine, Shipment
 
 
@@ -137,6 +139,71 @@ class PlacementReading:
     standard_charge_pence: int | None = None
 
 
+# The placement read (bench/README.md): one row per product asked for, or one row with no product
+# when none is found (a refusal, but C3/C7 and O2 are answered first), each carrying the rest.
+# Django compiled this as a queryset with seven scalar subqueries on every order, most of a
+# refusal's CPU; it is built here once per connection. The table and column names come from the
+# models' _meta (never from the request); every value is a bound parameter, in this order:
+# terms cutoff, Idempotency-Key, region, region, option code, the product ids, the customer.
+_PLACEMENT_SQL = """
+SELECT
+    customer.{restricted_at}, customer.{deceased_at},  -- C3, C7: as they are now
+    (SELECT terms.{terms_id} FROM {terms_table} AS terms  -- P8: the newest published by the cutoff
+     WHERE terms.{published_at} <= %s ORDER BY terms.{published_at} DESC LIMIT 1),
+    (SELECT earlier.{order_id} FROM {order_table} AS earlier  -- O2: NULL key (none sent) matches nothing
+     WHERE earlier.{order_customer} = customer.{customer_id} AND earlier.{idempotency_key} = %s),
+    chosen.{option_id}, chosen.{charge_pence},  -- P2: the option asked for, if active in the region
+    (SELECT MIN(standard.{charge_pence}) FROM {option_table} AS standard  -- P2: the region's standard
+     WHERE standard.{region} = %s AND standard.{active}),
+    {product_columns}
+FROM {customer_table} AS customer
+LEFT JOIN {option_table} AS chosen
+    ON chosen.{region} = %s AND chosen.{code} = %s AND chosen.{active}
+LEFT JOIN {product_table} AS product ON product.{product_id} IN ({{product_ids}})
+WHERE customer.{customer_id} = %s
+ORDER BY product.{sku}
+"""
+
+
+# The columns before the products', as PlacementReading names them.
+_READ_FIRST = (
+    "restricted_at", "deceased_at", "terms_version_id", "earlier_order_id",
+    "delivery_option_id", "delivery_charge_pence", "standard_charge_pence",
+)
+
+
+@once_per_connection
+def _placement_statement(connection):
+    """The placement read's SQL (with a slot for the product ids' placeholders), its reader and products."""
+    quote = connection.ops.quote_name
+    products = Selected(connection, Product, "product")
+    columns = {
+        "restricted_at": Customer._meta.get_field("restricted_at"),
+        "deceased_at": Customer._meta.get_field("deceased_at"),
+        "terms_id": TermsVersion._meta.pk,
+        "order_id": Order._meta.pk,
+        "option_id": DeliveryOption._meta.pk,
+        "charge_pence": DeliveryOption._meta.get_field("charge_pence"),
+    }
+    names = {name: quote(field.column) for name, field in columns.items()} | {
+        name: quote(model._meta.db_table)
+        for name, model in [("terms_table", TermsVersion), ("order_table", Order), ("option_table", DeliveryOption),
+                            ("customer_table", Customer), ("product_table", Product)]
+    } | {
+        name: quote(model._meta.get_field(field).column)
+        for name, model, field in [
+            ("published_at", TermsVersion, "published_at"), ("order_customer", Order, "customer"),
+            ("customer_id", Customer, "id"), ("idempotency_key", Order, "idempotency_key"),
+            ("region", DeliveryOption, "region"), ("active", DeliveryOption, "active"),
+            ("code", DeliveryOption, "code"), ("product_id", Product, "id"), ("sku", Product, "sku"),
+        ]
+    }
+    sql = _PLACEMENT_SQL.format(product_columns=products.sql, **names)  # nosec B608 # names from _meta, values bound
+    read = [columns["restricted_at"], columns["deceased_at"], columns["terms_id"], columns["order_id"],
+            columns["option_id"], columns["charge_pence"], columns["charge_pence"], *products.fields]
+    return sql, RowReader(connection, read), products
+
+
 def order_placement_read(
     *,
     customer_id: int,
@@ -145,34 +212,22 @@ def order_placement_read(
     placed_at: dt.datetime,
     delivery: tuple[str, str] | None,
 ) -> PlacementReading:
-    """The products asked for, each row carrying the rest as scalar subqueries (one round trip).
+    """The products asked for and all else the checks need, in one statement (`_PLACEMENT_SQL`).
 
-    `delivery` is (region, option code). With no product found, the same subqueries are read
-    from the customer's row, so the answer is still one statement.
+    `delivery` is (region, option code); None reads no option (the caller reads them itself).
     """
-    customer = Customer.objects.filter(pk=customer_id)
-    extra = {
-        "_restricted_at": Subquery(customer.values("restricted_at")[:1]),
-        "_deceased_at": Subquery(customer.values("deceased_at")[:1]),
-        "_terms_version_id": Subquery(terms_versions_in_force(placed_at=placed_at).values("pk")[:1]),
-    }
-    if idempotency_key:
-        extra["_earlier_order_id"] = Subquery(
-            Order.objects.filter(customer_id=customer_id, idempotency_key=idempotency_key).values("pk")[:1]
-        )
-    if delivery is not None:
-        region, code = delivery
-        in_region = DeliveryOption.objects.filter(region=region, active=True)
-        chosen = in_region.filter(code=code)
-        extra |= {
-            "_delivery_option_id": Subquery(chosen.values("pk")[:1]),
-            "_delivery_charge_pence": Subquery(chosen.values("charge_pence")[:1]),
-            "_standard_charge_pence": Subquery(in_region.order_by("charge_pence").values("charge_pence")[:1]),
-        }
-    products = {product.pk: product for product in Product.objects.filter(pk__in=product_ids).annotate(**extra)}
-    row = next(iter(products.values()), None)
-    if row is None:
-        row = customer.annotate(**extra).first()  # no product found: a refusal, but C3/C7 and O2 come first
-    return PlacementReading(
-        products=products, **{name.lstrip("_"): getattr(row, name) if row else None for name in extra}
+    sql, reader, products = _placement_statement()
+    region, code = delivery if delivery is not None else (None, None)
+    cutoff = TermsVersion._meta.get_field("published_at").get_db_prep_value(
+        terms_published_by(placed_at=placed_at), connection
     )
+    params = [cutoff, idempotency_key or None, region, region, code, *product_ids, customer_id]
+    with connection.cursor() as cursor:
+        # No id asked for reads no product: "IN (NULL)" is false on every database.
+        cursor.execute(sql.format(product_ids=", ".join(["%s"] * len(product_ids)) or "NULL"), params)
+        rows = [reader.read(row) for row in cursor.fetchall()]
+    width = len(_READ_FIRST)
+    found = [products.build(row[width:]) for row in rows if row[width + products.pk_index] is not None]
+    first = rows[0][:width] if rows else [None] * width  # no row: no such customer
+    scalars = dict(zip(_READ_FIRST, first, strict=True))
+    return PlacementReading(products={product.pk: product for product in found}, **scalars)
