@@ -22,6 +22,8 @@ from pathlib import Path
 
 import psycopg
 
+from bench.cpu import CpuMeter
+
 BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -222,12 +224,14 @@ def main() -> None:
     port = free_port()
     log(f"gunicorn with {WORKERS} workers on 127.0.0.1:{port}; {CLIENTS} clients, {ATTEMPTS} attempts")
     server = start_gunicorn(port)
+    meter = CpuMeter(server.pid, DB_NAME).start()
     client_cpu = time.process_time()
     load_before = os.getloadavg()
     try:
         results, started = asyncio.run(spike(port, product_id, tokens))
         client_cpu = time.process_time() - client_cpu
         load_after = os.getloadavg()
+        meter.stop()
     finally:
         server.terminate()
         server.wait(30)
@@ -246,6 +250,8 @@ def main() -> None:
     selling_seconds = (max(r[4] for r in accepted) - started) if accepted else 0.0
     orders_per_second = len(accepted) / selling_seconds if selling_seconds else 0.0
     latencies = [r[3] * 1000 for r in results]
+    sold_out_at = max(r[4] for r in accepted) if accepted else started
+    refusals_after = [r for r in refused_for_stock if r[4] > sold_out_at]
 
     log(f"pgbench (TPC-B-like, scale 10, {CLIENTS} clients, {PGBENCH_SECONDS}s)")
     tps = pgbench()
@@ -274,6 +280,10 @@ def main() -> None:
         "client_cpu_seconds": round(client_cpu, 1),
         "client_cpu_share_of_one_cpu": round(client_cpu / (max(r[4] for r in results) - started), 2),
         "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
+        # CPU milliseconds by part (bench/cpu.py): per accepted order while selling, and per
+        # sold-out refusal after the last sale; "machine" is every CPU's busy time.
+        "cpu_ms_per_accepted_order": meter.ms_each(started, sold_out_at, len(accepted)),
+        "cpu_ms_per_refusal": meter.ms_each(sold_out_at, max(r[4] for r in results), len(refusals_after)),
         "run_seconds": round(time.monotonic() - began, 1),
     }))
 

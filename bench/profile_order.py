@@ -14,6 +14,7 @@ import os
 import pstats
 import time
 
+from bench.cpu import process_cpu_seconds
 from bench.launch import ENV, PRICE_PENCE
 
 
@@ -69,12 +70,41 @@ def main() -> None:
         post()
     # CPU time of this process only (time.process_time), unprofiled: the machine is shared, so wall
     # time would count other processes' turns; PostgreSQL's and Redis's own work is not in it.
+    # How long the hot product row stays locked: from sending the stock UPDATE (which locks it)
+    # to the end of COMMIT (which frees it), for each order; this bounds one product's sales a second.
+    held: list[float] = []
+    locked_at: list[float] = []
+    commit = connection.commit
+
+    def time_the_lock(execute, sql, params, many, context):
+        if "FOR UPDATE" in sql and "catalogue_product" in sql:
+            locked_at.append(time.perf_counter())
+        return execute(sql, params, many, context)
+
+    def timed_commit():
+        commit()
+        if locked_at:
+            held.append(time.perf_counter() - locked_at.pop())
+
+    connection.execute_wrappers.append(time_the_lock)
+    connection.commit = timed_commit  # this script's connection only: on_commit callbacks come after
+    # The database's own CPU for the same requests: this connection's PostgreSQL backend.
+    backend = connection.cursor().connection.info.backend_pid if connection.vendor == "postgresql" else None
+    database_cpu = process_cpu_seconds(backend) if backend else 0.0
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(args.orders):
         post()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    database_cpu = (process_cpu_seconds(backend) - database_cpu) if backend else 0.0
     print(f"{args.orders} requests unprofiled: {1000 * cpu / args.orders:.2f} ms CPU each "
-          f"({1000 * wall / args.orders:.2f} ms wall)")
+          f"({1000 * wall / args.orders:.2f} ms wall); PostgreSQL's backend "
+          f"{1000 * database_cpu / args.orders:.2f} ms CPU each")
+    connection.execute_wrappers.remove(time_the_lock)
+    connection.commit = commit
+    if held:
+        held.sort()
+        print(f"hot product row locked per order: median {1000 * held[len(held) // 2]:.2f} ms, "
+              f"p99 {1000 * held[int(len(held) * 0.99)]:.2f} ms (stock UPDATE sent to COMMIT done)")
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
