@@ -33,6 +33,14 @@ def once_per_connection(build):
     return built
 
 
+def quoted_table(connection, model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def quoted_column(connection, model: type[Model], field_name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field_name).column)
+
+
 class Selected:
     """A model's concrete columns in a SELECT list under a table alias, and the instance they make."""
 

@@ -1,6 +1,7 @@
 """Reads for orders, shaped for their callers: a page costs the same queries for 1 order or 50."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -10,7 +11,7 @@ from catalogue.models import DeliveryOption, Product, TermsVersion
 from catalogue.selectors import terms_published_by
 from customers.models import Customer
 from customers.selectors import customer_filter_by_search, customer_list_open_orders_review
-from mint_shop.rawsql import RowReader, Selected, once_per_connection
+from mint_shop.rawsql import RowReader, Selected, once_per_connection, quoted_column, quoted_table
 from orders.models import Order, OrderLine, Shipment
 
 
@@ -175,32 +176,26 @@ _READ_FIRST = (
 @once_per_connection
 def _placement_statement(connection):
     """The placement read's SQL (with a slot for the product ids' placeholders), its reader and products."""
-    quote = connection.ops.quote_name
+    table, column = functools.partial(quoted_table, connection), functools.partial(quoted_column, connection)
     products = Selected(connection, Product, "product")
-    columns = {
-        "restricted_at": Customer._meta.get_field("restricted_at"),
-        "deceased_at": Customer._meta.get_field("deceased_at"),
-        "terms_id": TermsVersion._meta.pk,
-        "order_id": Order._meta.pk,
-        "option_id": DeliveryOption._meta.pk,
-        "charge_pence": DeliveryOption._meta.get_field("charge_pence"),
-    }
-    names = {name: quote(field.column) for name, field in columns.items()} | {
-        name: quote(model._meta.db_table)
-        for name, model in [("terms_table", TermsVersion), ("order_table", Order), ("option_table", DeliveryOption),
-                            ("customer_table", Customer), ("product_table", Product)]
-    } | {
-        name: quote(model._meta.get_field(field).column)
-        for name, model, field in [
-            ("published_at", TermsVersion, "published_at"), ("order_customer", Order, "customer"),
-            ("customer_id", Customer, "id"), ("idempotency_key", Order, "idempotency_key"),
-            ("region", DeliveryOption, "region"), ("active", DeliveryOption, "active"),
-            ("code", DeliveryOption, "code"), ("product_id", Product, "id"), ("sku", Product, "sku"),
-        ]
-    }
-    sql = _PLACEMENT_SQL.format(product_columns=products.sql, **names)  # nosec B608 # names from _meta, values bound
-    read = [columns["restricted_at"], columns["deceased_at"], columns["terms_id"], columns["order_id"],
-            columns["option_id"], columns["charge_pence"], columns["charge_pence"], *products.fields]
+    sql = _PLACEMENT_SQL.format(  # nosec B608 # names from _meta, values bound
+        customer_table=table(Customer), customer_id=column(Customer, "id"),
+        restricted_at=column(Customer, "restricted_at"), deceased_at=column(Customer, "deceased_at"),
+        terms_table=table(TermsVersion), terms_id=column(TermsVersion, "id"),
+        published_at=column(TermsVersion, "published_at"),
+        order_table=table(Order), order_id=column(Order, "id"), order_customer=column(Order, "customer"),
+        idempotency_key=column(Order, "idempotency_key"),
+        option_table=table(DeliveryOption), option_id=column(DeliveryOption, "id"),
+        charge_pence=column(DeliveryOption, "charge_pence"), region=column(DeliveryOption, "region"),
+        code=column(DeliveryOption, "code"), active=column(DeliveryOption, "active"),
+        product_table=table(Product), product_id=column(Product, "id"), sku=column(Product, "sku"),
+        product_columns=products.sql,
+    )
+    charge = DeliveryOption._meta.get_field("charge_pence")
+    read = [
+        Customer._meta.get_field("restricted_at"), Customer._meta.get_field("deceased_at"),
+        TermsVersion._meta.pk, Order._meta.pk, DeliveryOption._meta.pk, charge, charge, *products.fields,
+    ]
     return sql, RowReader(connection, read), products
 
 

@@ -18,7 +18,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from mint_shop import clock
-from mint_shop.rawsql import RowReader, Selected, once_per_connection
+from mint_shop.rawsql import RowReader, Selected, once_per_connection, quoted_column, quoted_table
 
 
 def token_lifetime() -> dt.timedelta:
@@ -73,13 +73,13 @@ def _token_statement(connection, token_model):
         Selected(connection, model, alias)
         for model, alias in [(token_model, "token"), (user_model, "login"), (customer_model, "customer")]
     )
-    quote = connection.ops.quote_name
     sql = _TOKEN_SQL.format(  # nosec B608 # names from _meta, the key bound
         token_columns=token.sql, user_columns=user.sql, customer_columns=customer.sql,
-        token_table=quote(token_model._meta.db_table), user_table=quote(user_model._meta.db_table),
-        customer_table=quote(customer_model._meta.db_table), user_pk=quote(user_model._meta.pk.column),
-        token_user=quote(user_field.column), customer_user=quote(customer_field.column),
-        token_key=quote(token_model._meta.pk.column),
+        token_table=quoted_table(connection, token_model), user_table=quoted_table(connection, user_model),
+        customer_table=quoted_table(connection, customer_model), user_pk=quoted_column(connection, user_model, "id"),
+        token_user=quoted_column(connection, token_model, "user"),
+        customer_user=quoted_column(connection, customer_model, "user"),
+        token_key=quoted_column(connection, token_model, "key"),
     )
     reader = RowReader(connection, [*token.fields, *user.fields, *customer.fields])
     return sql, reader, token, user, customer

@@ -3,8 +3,6 @@ that it answers what the rules need, the ORM's values included, in one statement
 
 import datetime as dt
 
-import pytest
-
 from catalogue.models import DeliveryOption, Product
 from orders.selectors import order_placement_read
 from tests.catalogue.factories import DeliveryOptionFactory, TermsVersionFactory
