@@ -15,6 +15,7 @@ from mint_shop import clock
 from mint_shop.actors import Actor
 from mint_shop.background import enqueue_on_commit
 from mint_shop.errors import RuleViolation
+from mint_shop.rows import row_create
 from notifications import errors
 from notifications.channels.sms import sms_provider
 from notifications.models import Message
@@ -64,7 +65,7 @@ def message_queue(
     }
     with transaction.atomic(savepoint=False):  # the message and its offer-history entry go together
         if new:
-            message, created = Message.objects.create(dedupe_key=dedupe_key, **fields), True
+            message, created = row_create(Message(dedupe_key=dedupe_key, **fields)), True
         else:
             message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
         if created and is_offer:

@@ -1,19 +1,17 @@
 """The order's event log: one writer per kind, called in the transaction of the change it records."""
 
 from mint_shop.actors import Actor
+from mint_shop.rows import row_create
 from orders.models import Order, OrderEvent
 
 Kind = OrderEvent.Kind
 
 
 def _append(order: Order, kind: Kind, actor: Actor, **data) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
-        kind=kind,
-        actor=actor.describe(),
-        actor_kind=actor.kind,
-        actor_user=actor.user,
-        data=data,
+    return row_create(
+        OrderEvent(
+            order=order, kind=kind, actor=actor.describe(), actor_kind=actor.kind, actor_user=actor.user, data=data
+        )
     )
 
 

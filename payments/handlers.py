@@ -9,6 +9,7 @@ from django.db import transaction
 
 from mint_shop.actors import Actor, Channel
 from mint_shop.errors import RuleViolation
+from mint_shop.rows import row_create
 from orders import hooks
 from orders.models import PaymentMethod
 from orders.services import PaymentRequest
@@ -45,8 +46,10 @@ def on_order_placed(*, order, payment: PaymentRequest | dict | None = None, line
     if method == PaymentMethod.INSTALMENTS:
         instalment_count_check(payment)
     with transaction.atomic(savepoint=False):
-        order_payment = OrderPayment.objects.create(
-            order=order, method=method, reference=f"MINT-{order.pk}", stripe_payment_method_id=payment_method_id
+        order_payment = row_create(
+            OrderPayment(
+                order=order, method=method, reference=f"MINT-{order.pk}", stripe_payment_method_id=payment_method_id
+            )
         )
         if method == PaymentMethod.CARD:
             card.card_authorisation_open(order_payment=order_payment, actor=_actor(), lines=lines)

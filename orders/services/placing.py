@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from simple_history.utils import bulk_create_with_history
 
 from catalogue.models import DeliveryOption, Product
 from customers.models import Customer
@@ -16,6 +15,7 @@ from mint_shop import clock
 from mint_shop.actors import Actor, ActorKind, Channel
 from mint_shop.errors import RuleViolation
 from mint_shop.money import format_pence
+from mint_shop.rows import row_create, rows_create
 from orders import errors, events, hooks
 from orders.models import HIGH_VALUE_METHODS, Order, OrderLine, PaymentMethod
 from orders.selectors import PlacementReading, order_placement_read
@@ -397,26 +397,29 @@ def order_place(
             delivery_pence = charge - promotions.delivery_discount_pence
             total = sum(goods) - sum(discounts) + delivery_pence
             _check_high_value(customer=customer, total_pence=total, method=payment.method)
-            order = Order.objects.create(
-                customer=customer,
-                channel=channel,
-                keyed_by=actor.user if actor.kind == ActorKind.STAFF else None,
-                payment_method=payment.method,
-                terms_version_id=reading.terms_version_id,
-                delivery_option_id=option_id,
-                delivery_pence=delivery_pence,
-                delivery_supplement_pence=supplement,
-                duties_payable_by_customer=region == DeliveryOption.Region.OVERSEAS,
-                delivery_name=delivery.name,
-                delivery_address=delivery.address,
-                delivery_postcode=delivery.postcode,
-                delivery_country=delivery.country,
-                confirmation_email=delivery.confirmation_email,
-                promised_by=max(_promised_by(products[r.product_id], today) for r in lines),
-                idempotency_key=idempotency_key or "",
-                request_fingerprint=request_fingerprint,
+            # One INSERT each for the order, its lines and their history rows, built once (issue 15).
+            order = row_create(
+                Order(
+                    customer=customer,
+                    channel=channel,
+                    keyed_by=actor.user if actor.kind == ActorKind.STAFF else None,
+                    payment_method=payment.method,
+                    terms_version_id=reading.terms_version_id,
+                    delivery_option_id=option_id,
+                    delivery_pence=delivery_pence,
+                    delivery_supplement_pence=supplement,
+                    duties_payable_by_customer=region == DeliveryOption.Region.OVERSEAS,
+                    delivery_name=delivery.name,
+                    delivery_address=delivery.address,
+                    delivery_postcode=delivery.postcode,
+                    delivery_country=delivery.country,
+                    confirmation_email=delivery.confirmation_email,
+                    promised_by=max(_promised_by(products[r.product_id], today) for r in lines),
+                    idempotency_key=idempotency_key or "",
+                    request_fingerprint=request_fingerprint,
+                )
             )
-            order_lines = bulk_create_with_history(
+            order_lines = rows_create(
                 [
                     OrderLine(
                         order=order,
@@ -428,8 +431,7 @@ def order_place(
                         promised_by=_promised_by(products[r.product_id], today),
                     )
                     for r, discount in zip(lines, discounts, strict=True)
-                ],
-                OrderLine,
+                ]
             )
             redemptions = promotions_redeem(
                 promotions=promotions, order_id=order.pk, line_ids=[line.pk for line in order_lines], actor=actor

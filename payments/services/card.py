@@ -16,6 +16,7 @@ from mint_shop.actors import Actor
 from mint_shop.background import enqueue_on_commit
 from mint_shop.db import retry_on_conflict
 from mint_shop.errors import RuleViolation
+from mint_shop.rows import row_create
 from orders.models import Order, OrderLine
 from orders.money import lines_amount_pence, order_charges_pence, order_total_pence
 from orders.services import PaymentRequest
@@ -52,7 +53,7 @@ def card_authorisation_open(*, order_payment: OrderPayment, actor: Actor, lines=
     when the caller has them.
     """
     amount = order_total_pence(order_payment.order, lines)
-    authorisation = Authorisation.objects.create(order_payment=order_payment, amount_pence=amount)
+    authorisation = row_create(Authorisation(order_payment=order_payment, amount_pence=amount))
     operation_open(order_payment=order_payment, kind=CardOperation.Kind.AUTHORISE, amount_pence=amount, actor=actor)
     return authorisation
 
@@ -65,15 +66,17 @@ def operation_open(
     `later=False`: the caller makes the call itself once committed; being due at once, the
     retry sweep makes it should the caller never get there.
     """
-    operation = CardOperation.objects.create(
-        next_attempt_at=None if later else clock.now(),
-        payment_intent_id=payment_intent_id,
-        order_payment=order_payment,
-        kind=kind,
-        amount_pence=amount_pence,
-        line_ids=list(line_ids),
-        refund=refund,
-        actor=actor.describe(),
+    operation = row_create(
+        CardOperation(
+            next_attempt_at=None if later else clock.now(),
+            payment_intent_id=payment_intent_id,
+            order_payment=order_payment,
+            kind=kind,
+            amount_pence=amount_pence,
+            line_ids=list(line_ids),
+            refund=refund,
+            actor=actor.describe(),
+        )
     )
     if line_ids:
         PaidLine.objects.bulk_create([PaidLine(line_id=line_id, operation=operation) for line_id in line_ids])

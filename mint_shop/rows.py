@@ -1,0 +1,131 @@
+"""New rows written with an INSERT built once per model, and their history rows (issue 15).
+
+`Model.objects.create` compiles its INSERT through the ORM on every call, and simple-history's
+post_save builds and saves the history row the same way (making a new manager class on each
+`.history`): a fifth of an accepted order's CPU went there (bench/README.md). `rows_create` writes exactly what
+`create` writes, the history row included, from public API only (`_meta.concrete_fields`,
+`Field.pre_save`/`get_db_prep_save`/`column`, `connection.ops`, `cursor.execute`).
+
+What it leaves out, so only models that need none of it may use it: the pre_save/post_save
+signals (no receiver but simple-history's listens to the models written here; a test pins that),
+expressions as values, and unsaved related objects (save them first). Models with their own
+`save()`, multi-table inheritance or database defaults are refused. Rows go to the default
+database, as every service's `transaction.atomic()` does.
+"""
+
+import functools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
+
+
+@dataclass(frozen=True)
+class _Insert:
+    fields: tuple  # the columns written, in order
+    head: str  # INSERT INTO "table" ("a", "b")
+    row: str  # (%s, %s)
+    returning: str  # RETURNING "id", or "" when the row brings its own key
+
+
+@functools.cache
+def _insert(model: type[models.Model], vendor: str) -> _Insert:
+    """The statement for one model and database vendor, built once (the vendor quotes the names)."""
+    meta = model._meta
+    if (
+        model.save is not models.Model.save
+        or meta.parents
+        or meta.proxy
+        or any(f.has_db_default() or f.generated or hasattr(f, "get_placeholder") for f in meta.concrete_fields)
+    ):
+        raise TypeError(f"{meta.label}: rows_create writes only plain tables (no save(), database default, SQL value)")
+    pk = meta.pk
+    generated_key = isinstance(pk, models.AutoField)
+    fields = tuple(f for f in meta.concrete_fields if not (generated_key and f is pk))
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names, quoted by the backend, go into the SQL; values are parameters.
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # nosec B608
+    return _Insert(
+        fields=fields,
+        head=head,
+        row=f"({', '.join(['%s'] * len(fields))})",
+        returning=f" RETURNING {quote(pk.column)}" if generated_key else "",
+    )
+
+
+@functools.cache
+def _history_model(model: type[models.Model]):
+    """The model's simple-history table, or None; asked once (each `.history` builds a manager class)."""
+    return get_history_model_for_model(model) if hasattr(model._meta, "simple_history_manager_attribute") else None
+
+
+def _values(statement: _Insert, obj: models.Model) -> list:
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in statement.fields]
+
+
+def _write(model: type[models.Model], objs: list) -> None:
+    """INSERT the objects, as few statements as the database allows, and give each its key."""
+    statement = _insert(model, connection.vendor)
+    if statement.returning and any(obj.pk is not None for obj in objs):
+        raise ValueError(f"{model._meta.label}: the database gives the key; a new row brings none")
+    features = connection.features
+    returning = statement.returning if features.can_return_columns_from_insert else ""
+    if statement.returning and not (returning and features.can_return_rows_from_bulk_insert):
+        size = 1  # each new key is read back on its own
+    else:
+        size = connection.ops.bulk_batch_size(statement.fields, objs) or len(objs)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            batch = objs[start : start + size]
+            params = [value for obj in batch for value in _values(statement, obj)]
+            cursor.execute(statement.head + ", ".join([statement.row] * len(batch)) + returning, params)
+            if returning:
+                keys = [row[0] for row in cursor.fetchall()]
+            elif statement.returning:
+                keys = [connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)]
+            else:
+                keys = [obj.pk for obj in batch]
+            for obj, key in zip(batch, keys, strict=True):
+                obj.pk = key
+                obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _history_rows(history_model, objs: list) -> list:
+    """The rows simple-history's post_save writes on a create: same user, reason, date and fields."""
+    now = timezone.now()
+    return [
+        history_model(
+            history_date=getattr(obj, "_history_date", now),
+            history_type="+",
+            history_user=history_model.get_default_history_user(obj),  # the request's user, as the middleware gives it
+            history_change_reason=get_change_reason_from_object(obj),
+            **{field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields},
+            **({"history_relation_id": obj.pk} if hasattr(history_model, "history_relation") else {}),
+        )
+        for obj in objs
+        if not hasattr(obj, "skip_history_when_saving")
+    ]
+
+
+def rows_create(objs: list[models.Model]) -> list[models.Model]:
+    """Write new instances of one model as `create` would, each with its history row if the model keeps one.
+
+    One INSERT for the rows and one for their history rows, in the caller's transaction.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    _write(model, objs)
+    history_model = _history_model(model)
+    if history_model is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        history = _history_rows(history_model, objs)
+        if history:
+            _write(history_model, history)
+    return objs
+
+
+def row_create(obj: models.Model) -> models.Model:
+    """`rows_create` for one new instance; returns it, with its key."""
+    return rows_create([obj])[0]
