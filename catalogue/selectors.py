@@ -30,10 +30,16 @@ def delivery_option_standard_charge(*, region: str) -> int:
     return option.charge_pence if option else 0
 
 
+def terms_published_by(*, placed_at: dt.datetime) -> dt.datetime:
+    """P8: the latest a version can have been published to be in force for an order placed then."""
+    return placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
+
+
 def terms_versions_in_force(*, placed_at: dt.datetime) -> QuerySet[TermsVersion]:
     """P8: versions published at least 24 hours (a setting) before the order, newest first."""
-    cutoff = placed_at - dt.timedelta(hours=settings.MINT_TERMS_NOTICE_HOURS)
-    return TermsVersion.objects.filter(published_at__lte=cutoff).order_by("-published_at")
+    return TermsVersion.objects.filter(published_at__lte=terms_published_by(placed_at=placed_at)).order_by(
+        "-published_at"
+    )
 
 
 def terms_version_for(*, placed_at: dt.datetime) -> TermsVersion | None:

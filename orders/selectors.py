@@ -1,14 +1,17 @@
 """Reads for orders, shaped for their callers: a page costs the same queries for 1 order or 50."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from catalogue.models import DeliveryOption, Product
-from catalogue.selectors import terms_versions_in_force
+from catalogue.models import DeliveryOption, Product, TermsVersion
+from catalogue.selectors import terms_published_by
 from customers.models import Customer
 from customers.selectors import customer_filter_by_search, customer_list_open_orders_review
+from mint_shop.rawsql import RowReader, Selected, once_per_connection, quoted_column, quoted_table
 from orders.models import Order, OrderLine, Shipment
 
 
@@ -137,6 +140,65 @@ class PlacementReading:
     standard_charge_pence: int | None = None
 
 
+# The placement read (bench/README.md): one row per product asked for, or one row with no product
+# when none is found (a refusal, but C3/C7 and O2 are answered first), each carrying the rest.
+# Django compiled this as a queryset with seven scalar subqueries on every order, most of a
+# refusal's CPU; it is built here once per connection. The table and column names come from the
+# models' _meta (never from the request); every value is a bound parameter, in this order:
+# terms cutoff, Idempotency-Key, region, region, option code, the product ids, the customer.
+_PLACEMENT_SQL = """
+SELECT
+    customer.{restricted_at}, customer.{deceased_at},  -- C3, C7: as they are now
+    (SELECT terms.{terms_id} FROM {terms_table} AS terms  -- P8: the newest published by the cutoff
+     WHERE terms.{published_at} <= %s ORDER BY terms.{published_at} DESC LIMIT 1),
+    (SELECT earlier.{order_id} FROM {order_table} AS earlier  -- O2: NULL key (none sent) matches nothing
+     WHERE earlier.{order_customer} = customer.{customer_id} AND earlier.{idempotency_key} = %s),
+    chosen.{option_id}, chosen.{charge_pence},  -- P2: the option asked for, if active in the region
+    (SELECT MIN(standard.{charge_pence}) FROM {option_table} AS standard  -- P2: the region's standard
+     WHERE standard.{region} = %s AND standard.{active}),
+    {product_columns}
+FROM {customer_table} AS customer
+LEFT JOIN {option_table} AS chosen
+    ON chosen.{region} = %s AND chosen.{code} = %s AND chosen.{active}
+LEFT JOIN {product_table} AS product ON product.{product_id} IN ({{product_ids}})
+WHERE customer.{customer_id} = %s
+ORDER BY product.{sku}
+"""
+
+
+# The columns before the products', as PlacementReading names them.
+_READ_FIRST = (
+    "restricted_at", "deceased_at", "terms_version_id", "earlier_order_id",
+    "delivery_option_id", "delivery_charge_pence", "standard_charge_pence",
+)
+
+
+@once_per_connection
+def _placement_statement(connection):
+    """The placement read's SQL (with a slot for the product ids' placeholders), its reader and products."""
+    table, column = functools.partial(quoted_table, connection), functools.partial(quoted_column, connection)
+    products = Selected(connection, Product, "product")
+    sql = _PLACEMENT_SQL.format(  # nosec B608 # names from _meta, values bound
+        customer_table=table(Customer), customer_id=column(Customer, "id"),
+        restricted_at=column(Customer, "restricted_at"), deceased_at=column(Customer, "deceased_at"),
+        terms_table=table(TermsVersion), terms_id=column(TermsVersion, "id"),
+        published_at=column(TermsVersion, "published_at"),
+        order_table=table(Order), order_id=column(Order, "id"), order_customer=column(Order, "customer"),
+        idempotency_key=column(Order, "idempotency_key"),
+        option_table=table(DeliveryOption), option_id=column(DeliveryOption, "id"),
+        charge_pence=column(DeliveryOption, "charge_pence"), region=column(DeliveryOption, "region"),
+        code=column(DeliveryOption, "code"), active=column(DeliveryOption, "active"),
+        product_table=table(Product), product_id=column(Product, "id"), sku=column(Product, "sku"),
+        product_columns=products.sql,
+    )
+    charge = DeliveryOption._meta.get_field("charge_pence")
+    read = [
+        Customer._meta.get_field("restricted_at"), Customer._meta.get_field("deceased_at"),
+        TermsVersion._meta.pk, Order._meta.pk, DeliveryOption._meta.pk, charge, charge, *products.fields,
+    ]
+    return sql, RowReader(connection, read), products
+
+
 def order_placement_read(
     *,
     customer_id: int,
@@ -145,34 +207,22 @@ def order_placement_read(
     placed_at: dt.datetime,
     delivery: tuple[str, str] | None,
 ) -> PlacementReading:
-    """The products asked for, each row carrying the rest as scalar subqueries (one round trip).
+    """The products asked for and all else the checks need, in one statement (`_PLACEMENT_SQL`).
 
-    `delivery` is (region, option code). With no product found, the same subqueries are read
-    from the customer's row, so the answer is still one statement.
+    `delivery` is (region, option code); None reads no option (the caller reads them itself).
     """
-    customer = Customer.objects.filter(pk=customer_id)
-    extra = {
-        "_restricted_at": Subquery(customer.values("restricted_at")[:1]),
-        "_deceased_at": Subquery(customer.values("deceased_at")[:1]),
-        "_terms_version_id": Subquery(terms_versions_in_force(placed_at=placed_at).values("pk")[:1]),
-    }
-    if idempotency_key:
-        extra["_earlier_order_id"] = Subquery(
-            Order.objects.filter(customer_id=customer_id, idempotency_key=idempotency_key).values("pk")[:1]
-        )
-    if delivery is not None:
-        region, code = delivery
-        in_region = DeliveryOption.objects.filter(region=region, active=True)
-        chosen = in_region.filter(code=code)
-        extra |= {
-            "_delivery_option_id": Subquery(chosen.values("pk")[:1]),
-            "_delivery_charge_pence": Subquery(chosen.values("charge_pence")[:1]),
-            "_standard_charge_pence": Subquery(in_region.order_by("charge_pence").values("charge_pence")[:1]),
-        }
-    products = {product.pk: product for product in Product.objects.filter(pk__in=product_ids).annotate(**extra)}
-    row = next(iter(products.values()), None)
-    if row is None:
-        row = customer.annotate(**extra).first()  # no product found: a refusal, but C3/C7 and O2 come first
-    return PlacementReading(
-        products=products, **{name.lstrip("_"): getattr(row, name) if row else None for name in extra}
+    sql, reader, products = _placement_statement()
+    region, code = delivery if delivery is not None else (None, None)
+    cutoff = TermsVersion._meta.get_field("published_at").get_db_prep_value(
+        terms_published_by(placed_at=placed_at), connection
     )
+    params = [cutoff, idempotency_key or None, region, region, code, *product_ids, customer_id]
+    with connection.cursor() as cursor:
+        # No id asked for reads no product: "IN (NULL)" is false on every database.
+        cursor.execute(sql.format(product_ids=", ".join(["%s"] * len(product_ids)) or "NULL"), params)
+        rows = [reader.read(row) for row in cursor.fetchall()]
+    width = len(_READ_FIRST)
+    found = [products.build(row[width:]) for row in rows if row[width + products.pk_index] is not None]
+    first = rows[0][:width] if rows else [None] * width  # no row: no such customer
+    scalars = dict(zip(_READ_FIRST, first, strict=True))
+    return PlacementReading(products={product.pk: product for product in found}, **scalars)

@@ -247,6 +247,34 @@ def test_api_token_check_reads_token_user_and_customer_in_one_statement(django_a
         assert not hasattr(staff, "customer")
 
 
+def test_api_token_check_builds_the_token_user_and_customer_the_orm_builds(django_user_model):
+    """The check is SQL written by hand (issue 15): what it builds is what a queryset builds, and is linked
+    as select_related links it (`token.user`, `user.customer`, `customer.user`, `user.auth_token`)."""
+    me = CustomerFactory(phone="+442079460000", restricted_at=START)
+    token = Token.objects.create(user=me.user)
+    user, got = ExpiringTokenAuthentication().authenticate_credentials(token.key)
+    expected = [(Token.objects.get(pk=token.pk), got), (django_user_model.objects.get(pk=me.user_id), user),
+                (Customer.objects.get(pk=me.pk), user.customer)]
+    for orm, built in expected:
+        assert type(built) is type(orm)
+        for field in type(orm)._meta.concrete_fields:
+            assert getattr(built, field.attname) == getattr(orm, field.attname), field.name
+            assert type(getattr(built, field.attname)) is type(getattr(orm, field.attname)), field.name
+    assert got.user is user and user.customer.user is user and user.auth_token is got
+
+
+@pytest.mark.parametrize("ended", ["unknown", "revoked"])
+def test_an_unknown_or_revoked_api_token_is_refused_as_invalid(customer, ended):
+    user = Customer.objects.get(pk=customer["id"]).user
+    key = Token.objects.create(user=user).key if ended == "revoked" else "0" * 40
+    if ended == "revoked":
+        assert Client(headers={"X-Session-Token": _app_token()}).delete("/api/v1/me/api-access/").status_code == 204
+    response = _token_client(key).get("/api/v1/me/")
+    assert (response.status_code, response.json()["code"], response.json()["detail"]) == (
+        401, "authentication_failed", "Invalid token.",
+    )
+
+
 def test_api_token_of_an_inactive_user_is_refused():
     me = CustomerFactory()
     key = Token.objects.create(user=me.user).key
