@@ -25,6 +25,12 @@ def token_lifetime() -> dt.timedelta:
     return dt.timedelta(hours=settings.MINT_API_TOKEN_LIFETIME_HOURS)
 
 
+def _refuse_nul(credential: str) -> None:
+    """No stored token holds a NUL, and PostgreSQL refuses one in text (a 500): refused before asking."""
+    if "\x00" in credential:
+        raise AuthenticationFailed(_("Invalid token."))
+
+
 class TokenExpired(AuthenticationFailed):
     default_detail = "This token has expired or was signed out: sign in again."
     default_code = "token_expired"
@@ -37,6 +43,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     `WWW-Authenticate: Token` (DRF answers 403 when the first class names no scheme)."""
 
     def authenticate_credentials(self, key):
+        _refuse_nul(key)
         # DRF's own check, with the customer read in the same statement: customer endpoints ask
         # `user.customer` next, which then costs no second query per request (issue 15).
         token = _token_with_user_and_customer(self.get_model(), key)
@@ -113,6 +120,7 @@ class ExpiringSessionTokenAuthentication(XSessionTokenAuthentication):
         token = self.get_session_token(request)
         if not token:
             return None
+        _refuse_nul(token)
         found = authenticate_by_x_session_token(token)
         if found is None:
             raise TokenExpired()

@@ -156,12 +156,6 @@ def test_throttles_placements_are_counted_in_redis_shared_by_every_process(throt
     assert coin.stock == 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pre-existing (8220c5c too), not issue 15's: PostgreSQL refuses NUL in text, so a NUL in a token, "
-    "an X-Session-Token or the session cookie is a DataError (HTML 500), not a 401 in the error shape. "
-    "gunicorn refuses NUL in any header value (400) before Django, so production does not reach it.",
-)
 @pytest.mark.parametrize("header", ["HTTP_AUTHORIZATION", "HTTP_X_SESSION_TOKEN"])
 def test_tokens_a_nul_in_the_credentials_is_refused_in_the_error_shape(header):
     value = "Token abc\x00def" if header == "HTTP_AUTHORIZATION" else "abcdefgh\x00ijkl"
