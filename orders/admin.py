@@ -17,7 +17,7 @@ from customers.admin import CUSTOMER_PAGE_INLINES
 from customers.models import Customer
 from mint_shop import clock
 from mint_shop.actors import Actor, Channel
-from mint_shop.admin_forms import NoDeadLinksAdmin
+from mint_shop.admin_forms import NoDeadLinksAdmin, ReadOnlyAdminMixin
 from mint_shop.errors import RuleViolation
 from orders import key_order, selectors, services
 from orders.models import NonReceiptReport, Order, OrderEvent, OrderLine, PaymentMethod, SentInError, Shipment
@@ -338,7 +338,7 @@ def delivered_at(day: dt.date | None) -> dt.datetime | None:
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(SimpleHistoryAdmin):
+class ShipmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["id", "order", "carrier", "tracking_number", "despatched_at", "delivered_at", "delivery_evidence"]
     list_filter = ["carrier", "delivery_evidence"]
     search_fields = ["tracking_number", "order__id"]
@@ -347,15 +347,6 @@ class ShipmentAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Shipment._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_deliver_permission(self, request):
         return request.user.has_perm("orders.record_delivery")
