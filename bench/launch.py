@@ -174,9 +174,19 @@ class Connection:
         return int(status_line.split(" ", 2)[1]), payload
 
 
-async def client(port: int, token: str, product_id: int, attempts: int, seed_: int, results: list) -> None:
+async def warm(connection: Connection, token: str) -> None:
+    """One request of the customer's own before the launch: a launch's servers are up and warm before
+    it, so the spike measures serving orders, not gunicorn's processes importing Django and opening
+    their first database connections."""
+    head = f"GET /api/v1/orders/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n".encode()
+    status, _ = await connection.post(head, b"")
+    if status != 200:
+        raise RuntimeError(f"warming up: HTTP {status}")
+
+
+async def client(connection: Connection, token: str, product_id: int, attempts: int, seed_: int,
+                 results: list) -> None:
     rng = random.Random(seed_)
-    connection = Connection(port)
     promo = {"promo_code": PROMO_CODE} if PROMO_EVERY and seed_ % PROMO_EVERY == 0 else {}
     for _ in range(attempts):
         quantity = rng.choice((1, 2))
@@ -190,7 +200,7 @@ async def client(port: int, token: str, product_id: int, attempts: int, seed_: i
             **promo,
         }).encode()
         head = (
-            f"POST /api/v1/orders/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Token {token}\r\n"
+            f"POST /api/v1/orders/ HTTP/1.1\r\nHost: 127.0.0.1:{connection.port}\r\nAuthorization: Token {token}\r\n"
             f"Content-Type: application/json\r\nIdempotency-Key: {uuid.uuid4().hex}\r\n"
         ).encode()
         started = time.perf_counter()
@@ -200,14 +210,21 @@ async def client(port: int, token: str, product_id: int, attempts: int, seed_: i
         results.append((status, code, quantity, finished - started, finished))
 
 
-async def spike(port: int, product_id: int, tokens: list[str]) -> tuple[list, float]:
+async def spike(port: int, product_id: int, tokens: list[str], meter: CpuMeter) -> tuple[list, float, float]:
+    """The launch, after every client has warmed up its connection; the meter starts with the launch.
+    Returns the results, when the launch started, and the load generator's CPU seconds during it."""
+    clients = [(Connection(port), token) for token in tokens]
+    await asyncio.gather(*(warm(connection, token) for connection, token in clients))
     share, extra = divmod(ATTEMPTS, CLIENTS)
     results: list = []
+    meter.start()
+    client_cpu = time.process_time()
     started = time.perf_counter()
     await asyncio.gather(*(
-        client(port, token, product_id, share + (n < extra), n, results) for n, token in enumerate(tokens)
+        client(connection, token, product_id, share + (n < extra), n, results)
+        for n, (connection, token) in enumerate(clients)
     ))
-    return results, started
+    return results, started, time.process_time() - client_cpu
 
 
 def pgbench() -> float:
@@ -234,12 +251,10 @@ def main() -> None:
     gunicorn = gunicorn_settings()
     log(f"gunicorn {gunicorn} on 127.0.0.1:{port}, its log in {GUNICORN_LOG}; {CLIENTS} clients, {ATTEMPTS} attempts")
     server = start_gunicorn(port)
-    meter = CpuMeter(server.pid, DB_NAME).start()
-    client_cpu = time.process_time()
+    meter = CpuMeter(server.pid, DB_NAME)
     load_before = os.getloadavg()
     try:
-        results, started = asyncio.run(spike(port, product_id, tokens))
-        client_cpu = time.process_time() - client_cpu
+        results, started, client_cpu = asyncio.run(spike(port, product_id, tokens, meter))
         load_after = os.getloadavg()
         meter.stop()
     finally:
