@@ -241,6 +241,12 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
+def latency_ms(seconds: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 of request times given in seconds, in milliseconds."""
+    values = [s * 1000 for s in seconds]
+    return {q: round(percentile(values, n), 1) for q, n in (("p50", 50), ("p95", 95), ("p99", 99))}
+
+
 def main() -> None:
     began = time.monotonic()
     log(f"recreating {DB_NAME} and migrating")
@@ -274,7 +280,6 @@ def main() -> None:
     stranded = left if any(r[2] <= left for r in refused_for_stock) else 0
     selling_seconds = (max(r[4] for r in accepted) - started) if accepted else 0.0
     orders_per_second = len(accepted) / selling_seconds if selling_seconds else 0.0
-    latencies = [r[3] * 1000 for r in results]
     sold_out_at = max(r[4] for r in accepted) if accepted else started
     refusals_after = [r for r in refused_for_stock if r[4] > sold_out_at]
 
@@ -294,7 +299,7 @@ def main() -> None:
         "other_responses": sorted({f"{r[0]} {r[1]}" for r in other}),
         "orders_per_second": round(orders_per_second, 1),
         "attempts_per_second": round(len(results) / (max(r[4] for r in results) - started), 1),
-        "latency_ms": {q: round(percentile(latencies, n), 1) for q, n in (("p50", 50), ("p95", 95), ("p99", 99))},
+        "latency_ms": latency_ms([r[3] for r in results]),
         "pgbench_tps": round(tps, 1),
         "ratio_orders_per_second_to_pgbench_tps": round(orders_per_second / tps, 3) if tps else None,
         "gunicorn": gunicorn,

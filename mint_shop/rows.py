@@ -17,7 +17,7 @@ import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
 
@@ -44,7 +44,7 @@ def _insert(model: type[models.Model], vendor: str) -> _Insert:
     pk = meta.pk
     generated_key = isinstance(pk, models.AutoField)
     fields = tuple(f for f in meta.concrete_fields if not (generated_key and f is pk))
-    quote = connection.ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     # Only the model's own table and column names, quoted by the backend, go into the SQL; values are parameters.
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # nosec B608
     return _Insert(
@@ -61,12 +61,15 @@ def _history_model(model: type[models.Model]):
     return get_history_model_for_model(model) if hasattr(model._meta, "simple_history_manager_attribute") else None
 
 
-def _values(statement: _Insert, obj: models.Model) -> list:
+def _values(statement: _Insert, obj: models.Model, connection) -> list:
     return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in statement.fields]
 
 
 def _write(model: type[models.Model], objs: list) -> None:
     """INSERT the objects, as few statements as the database allows, and give each its key."""
+    # The connection itself, not django.db.connection: every attribute of that proxy is a thread-local
+    # look-up, and preparing an order's 180 values asks for one each (5 % of an order's CPU).
+    connection = connections[DEFAULT_DB_ALIAS]
     statement = _insert(model, connection.vendor)
     if statement.returning and any(obj.pk is not None for obj in objs):
         raise ValueError(f"{model._meta.label}: the database gives the key; a new row brings none")
@@ -79,7 +82,7 @@ def _write(model: type[models.Model], objs: list) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = objs[start : start + size]
-            params = [value for obj in batch for value in _values(statement, obj)]
+            params = [value for obj in batch for value in _values(statement, obj, connection)]
             cursor.execute(statement.head + ", ".join([statement.row] * len(batch)) + returning, params)
             if returning:
                 keys = [row[0] for row in cursor.fetchall()]
