@@ -21,6 +21,9 @@ from tests.promotions.factories import PromoCodeFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 CARD = {"method": "card", "stripe_payment_method_id": "pm_card_visa"}
+# The order, its lines, the order payment and the authorisation are each written with their history
+# rows in one statement on PostgreSQL; SQLite has no INSERT inside WITH, so each costs one more there.
+HISTORY_APART = 0 if connection.vendor == "postgresql" else 4
 
 
 def _place(customer, products, *, on_commit, **fields):
@@ -34,11 +37,11 @@ def _place(customer, products, *, on_commit, **fields):
 
 
 @pytest.mark.parametrize("line_count", [2, 10])
-def test_p3_m2_a_card_order_costs_at_most_15_statements_however_many_lines(
+def test_p3_m2_a_card_order_costs_at_most_11_statements_however_many_lines(
     customer, line_count, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     products = [ProductFactory(price_pence=2500, stock=10) for _ in range(line_count)]
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(11 + HISTORY_APART):
         order_id, scheduled = _place(customer, products, on_commit=django_capture_on_commit_callbacks)
     order = Order.objects.get(pk=order_id)
 
@@ -63,7 +66,7 @@ def test_x1_a_promo_code_adds_only_its_own_statements(
     discount in the ledger (1): 7 more than a plain order, whatever the number of lines."""
     PromoCodeFactory(code="LAUNCH5")
     products = [ProductFactory(price_pence=2500, stock=10) for _ in range(2)]
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(18 + HISTORY_APART):
         order_id, _ = _place(customer, products, on_commit=django_capture_on_commit_callbacks, promo_code="LAUNCH5")
     assert sum(Order.objects.get(pk=order_id).lines.values_list("discount_pence", flat=True)) == 500
 
