@@ -411,3 +411,88 @@ def test_audit_p3_placements_at_once_each_write_history_by_their_own_customer_an
     assert not OrderLine.objects.exclude(order__customer__in=placed).exists()
     coin.refresh_from_db()
     assert coin.stock == 0
+
+
+def test_o2_x2_a_ten_line_orders_answer_gives_each_line_its_own_key_as_a_retry_reads_back(customer):
+    """The keys come back from the statement that also wrote the history rows: read in the order the
+    rows were written, each line object must get its own row's key, or the answer (built from the
+    objects), the discounts' shares and the redemption would name the wrong lines."""
+    caches["default"].clear()  # see the retry test above
+    PromoCodeFactory(code="TENPC", kind="percentage", amount_pence=0, percent=10)
+    products = [ProductFactory(price_pence=1000 + 37 * n, stock=50) for n in range(10)]
+    client = _token_client(customer.user)
+    body = order_body(*[(p, n + 1) for n, p in enumerate(products)], payment=CARD, promo_code="TENPC")
+    first = client.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="checkout-ten")
+    again = client.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="checkout-ten")
+    assert (first.status_code, again.status_code) == (201, 200), first.json()
+    assert first.json() == again.json()
+    stored = {line.pk: (line.product_id, line.quantity) for line in OrderLine.objects.all()}
+    answered = {line["id"]: (line["product"], line["quantity"]) for line in first.json()["lines"]}
+    assert answered == stored == {line.pk: (line.product_id, line.quantity) for line in OrderLine.objects.all()}
+    assert sorted(stored.values()) == sorted((p.pk, n + 1) for n, p in enumerate(products))
+
+
+def test_audit_o1_the_admins_history_page_shows_the_placement_by_who_placed_it(staff_user, customer, coin, case):
+    staff = staff_user("customer_service")
+    _admin_key(staff, customer, [coin, case], "bank_transfer")
+    order = Order.objects.get()
+    client = Client()
+    client.force_login(staff)
+    page = client.get(f"/admin/orders/order/{order.pk}/history/")
+    assert page.status_code == 200
+    entries = page.context["page_obj"].object_list
+    assert [(h.history_type, h.history_user) for h in entries] == [("+", staff)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_o2_the_same_key_sent_at_once_writes_one_orders_rows_and_history_and_the_losers_none(customer, coin, case):
+    """The unique Idempotency-Key decides inside the statement writing the order and its history row: the
+    losers' statements fail whole, and answer the winner's order; no history row of theirs is left."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    token = Token.objects.create(user=customer.user).key
+    clients = [APIClient() for _ in range(4)]  # one per thread, the same customer's token
+    for client in clients:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    written = _history_count()
+    body = order_body((coin, 1), (case, 2), payment={"method": "bank_transfer"})
+    answers = _race(
+        4, lambda n: clients[n].post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="checkout-same-race")
+    )
+    codes = [getattr(answer, "status_code", answer) for answer in answers]
+    assert sorted(codes) == [200, 200, 200, 201], codes
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    order = Order.objects.get()
+    rows = _placement_rows(order)
+    for row in rows:
+        assert row.history.count() == 1, row
+    assert _history_count() - written == len(rows)
+    coin.refresh_from_db()
+    case.refresh_from_db()
+    assert (coin.stock, case.stock) == (9, 8)
+
+
+def test_audit_m2_an_order_placed_with_an_app_session_token_is_recorded_as_the_customers(customer, coin, case):
+    """Signed in as the app signs in (allauth headless, X-Session-Token), not forced: the history rows
+    written with the rows in one statement name the customer the session token stands for."""
+    customer.user.set_password("a long launch-day password")
+    customer.user.save(update_fields=["password"])
+    signed_in = Client().post(
+        "/_allauth/app/v1/auth/login",
+        {"email": customer.user.email, "password": "a long launch-day password"},
+        content_type="application/json",
+    )
+    assert signed_in.status_code == 200, signed_in.content
+    client = APIClient()
+    client.credentials(HTTP_X_SESSION_TOKEN=signed_in.json()["meta"]["session_token"])
+    before = timezone.now()
+    response = client.post(
+        "/api/v1/orders/",
+        order_body((coin, 1), (case, 1), payment=CARD),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="checkout-app",
+    )
+    assert response.status_code == 201, response.json()
+    order = Order.objects.get()
+    for row in _placement_rows(order):
+        _created_as_save_would(row, user=customer.user, before=before, after=timezone.now())
