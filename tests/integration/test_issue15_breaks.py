@@ -27,7 +27,7 @@ from mint_shop.cache import RedisCache
 from notifications.models import Message
 from orders import hooks
 from orders.models import Order, OrderLine
-from payments.models import Authorisation, OrderPayment
+from payments.models import Authorisation, OrderPayment, Refund
 from tests.conftest import service_missing
 from tests.factories import CustomerFactory, ProductFactory, UserFactory
 from tests.integration.conftest import despatch_body, order_body
@@ -272,8 +272,8 @@ def test_audit_o1_every_way_of_placing_writes_history_rows_equal_to_the_rows(sta
         _created_as_save_would(row, user=user, before=before, after=after)
 
 
-def test_audit_o4_m7_changes_after_the_placement_append_history_after_its_created_row(customer, coin, case, staff):
-    """The placement's "+" rows come first; allocation, payment, despatch and a cancellation each
+def test_audit_o4_m7_m8_changes_after_the_placement_append_history_after_its_created_row(customer, coin, case, staff):
+    """The placement's "+" rows come first; a cancellation, payment, allocation, despatch and a refund each
     append, later in date, and the newest history row equals the row as it is now."""
     third = ProductFactory(price_pence=700, stock=10)
     client = _token_client(customer.user)
@@ -303,6 +303,14 @@ def test_audit_o4_m7_changes_after_the_placement_append_history_after_its_create
     warehouse.post(f"/api/v1/staff/orders/{order.pk}/allocate/")
     despatched = warehouse.post(f"/api/v1/staff/orders/{order.pk}/despatch/", despatch_body(lines[0].pk, lines[1].pk))
     assert despatched.status_code == 200, despatched.json()
+    refunded = staff("finance").post(
+        "/api/v1/staff/refunds/",
+        {"order_id": order.pk, "amount_pence": 500, "request_id": "goodwill-later", "reason": "late"},
+    )
+    assert refunded.status_code == 201, refunded.json()
+    refund_history = Refund.objects.get(order=order).history.earliest()
+    assert refund_history.history_type == "+"
+    assert refund_history.history_user.groups.filter(name="finance").exists()
 
     order.refresh_from_db()
     for row in [order, *OrderLine.objects.filter(order=order)]:
