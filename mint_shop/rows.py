@@ -116,8 +116,20 @@ def _insert_with_history(model: type[models.Model], history_model, vendor: str) 
     )
 
 
-def _values(statement: _Insert, obj: models.Model, connection) -> list:
-    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in statement.fields]
+def _values(fields: tuple, obj: models.Model, connection) -> list:
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def _refuse_given_keys(statement: _Insert, objs: list) -> None:
+    if statement.returning and any(obj.pk is not None for obj in objs):
+        raise ValueError(f"{objs[0]._meta.label}: the database gives the key; a new row brings none")
+
+
+def _give_keys(objs: list, keys: list, connection) -> None:
+    """The objects are now saved rows: their keys, and Django's saved state."""
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 def _write(model: type[models.Model], objs: list) -> None:
@@ -126,8 +138,7 @@ def _write(model: type[models.Model], objs: list) -> None:
     # look-up, and preparing an order's 180 values asks for one each (5 % of an order's CPU).
     connection = connections[DEFAULT_DB_ALIAS]
     statement = _insert(model, connection.vendor)
-    if statement.returning and any(obj.pk is not None for obj in objs):
-        raise ValueError(f"{model._meta.label}: the database gives the key; a new row brings none")
+    _refuse_given_keys(statement, objs)
     features = connection.features
     returning = statement.returning if features.can_return_columns_from_insert else ""
     if statement.returning and not (returning and features.can_return_rows_from_bulk_insert):
@@ -137,7 +148,7 @@ def _write(model: type[models.Model], objs: list) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = objs[start : start + size]
-            params = [value for obj in batch for value in _values(statement, obj, connection)]
+            params = [value for obj in batch for value in _values(statement.fields, obj, connection)]
             cursor.execute(statement.head + ", ".join([statement.row] * len(batch)) + returning, params)
             if returning:
                 keys = [row[0] for row in cursor.fetchall()]
@@ -145,9 +156,7 @@ def _write(model: type[models.Model], objs: list) -> None:
                 keys = [connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)]
             else:
                 keys = [obj.pk for obj in batch]
-            for obj, key in zip(batch, keys, strict=True):
-                obj.pk = key
-                obj._state.adding, obj._state.db = False, connection.alias
+            _give_keys(batch, keys, connection)
 
 
 def _history_rows(history_model, objs: list) -> list:
@@ -194,9 +203,9 @@ def _write_with_history(model: type[models.Model], history_model, objs: list) ->
     if any(values != per_row[0] for values in per_row[1:]):
         return False
     history_date, history_user, change_reason = per_row[0]
-    if statement.rows.returning and any(obj.pk is not None for obj in objs):
-        raise ValueError(f"{model._meta.label}: the database gives the key; a new row brings none")
-    params = [value for obj in objs for value in _values(statement.rows, obj, connection)]  # auto_now_add set here
+    _refuse_given_keys(statement.rows, objs)
+    # auto_now_add is set here, before the history date is taken
+    params = [value for obj in objs for value in _values(statement.rows.fields, obj, connection)]
     if history_date is _AT_WRITING:
         history_date = timezone.now()  # after the rows' own timestamps, as simple-history's post_save dates it
     history = history_model(
@@ -205,14 +214,11 @@ def _write_with_history(model: type[models.Model], history_model, objs: list) ->
         history_user=history_user,
         history_change_reason=change_reason,
     )
-    params += [field.get_db_prep_save(field.pre_save(history, True), connection) for field in statement.history_fields]
+    params += _values(statement.history_fields, history, connection)
     sql = statement.head + ", ".join([statement.rows.row] * len(objs)) + statement.tail
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        keys = [row[0] for row in cursor.fetchall()]
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding, obj._state.db = False, connection.alias
+        _give_keys(objs, [row[0] for row in cursor.fetchall()], connection)
     return True
 
 
